@@ -1,0 +1,197 @@
+/**
+ * Typed configuration read from the environment and validated once at boot.
+ * Every problem is collected so the operator sees the whole list at once.
+ */
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  host: string;
+  publicUrl: string;
+  trustProxy: boolean;
+  database: {
+    /** Set when an external PostgreSQL is used; absent means the embedded one. */
+    url?: string;
+    poolMax: number;
+    embedded: { dataDir: string; port: number };
+  };
+  auth: {
+    sessionTtlHours: number;
+    cookieSecure: boolean;
+    adminEmails: string[];
+    devLogin: boolean;
+    google?: {
+      clientId: string;
+      clientSecret: string;
+      allowedDomains: string[];
+      authorizationUrl?: string;
+      tokenUrl?: string;
+      userProfileUrl?: string;
+    };
+  };
+  ai: {
+    apiKey?: string;
+    baseUrl?: string;
+    model: string;
+  };
+  audit: {
+    sealIntervalMs: number;
+  };
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`HandMark cannot start, the configuration has ${problems.length} problem(s):\n - ${problems.join('\n - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${value}")`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+      return value.replace(/\/$/, '');
+    } catch {
+      this.problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${redactUrl(value)}")`);
+      return undefined;
+    }
+  }
+
+  list(name: string): string[] {
+    return (this.raw(name) ?? '')
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter(Boolean);
+  }
+}
+
+function redactUrl(value: string): string {
+  return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const r = new Reader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const port = r.int('PORT', 3000, 1, 65535);
+  const publicUrl = r.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+
+  const adminEmails = r.list('ADMIN_EMAILS');
+  for (const email of adminEmails) {
+    if (!EMAIL.test(email)) r.problems.push(`ADMIN_EMAILS contains "${email}", which is not an email address`);
+  }
+
+  const clientId = r.raw('GOOGLE_CLIENT_ID');
+  const clientSecret = r.raw('GOOGLE_CLIENT_SECRET');
+  const allowedDomains = r.list('GOOGLE_ALLOWED_DOMAINS');
+  for (const domain of allowedDomains) {
+    if (!DOMAIN.test(domain)) r.problems.push(`GOOGLE_ALLOWED_DOMAINS contains "${domain}", which is not a domain name`);
+  }
+  let google: AppConfig['auth']['google'];
+  if (clientId || clientSecret) {
+    if (!clientId) r.problems.push('GOOGLE_CLIENT_ID is required when GOOGLE_CLIENT_SECRET is set');
+    if (!clientSecret) r.problems.push('GOOGLE_CLIENT_SECRET is required when GOOGLE_CLIENT_ID is set');
+    if (allowedDomains.length === 0) {
+      r.problems.push('GOOGLE_ALLOWED_DOMAINS is required with Google sign-in (the district domains whose accounts may sign in)');
+    }
+    google = {
+      clientId: clientId ?? '',
+      clientSecret: clientSecret ?? '',
+      allowedDomains,
+      authorizationUrl: r.url('GOOGLE_AUTHORIZATION_URL', ['http:', 'https:']),
+      tokenUrl: r.url('GOOGLE_TOKEN_URL', ['http:', 'https:']),
+      userProfileUrl: r.url('GOOGLE_USERINFO_URL', ['http:', 'https:']),
+    };
+  }
+
+  const devLoginRequested = r.bool('AUTH_DEV_LOGIN', false);
+  const devLogin = nodeEnv !== 'production' && (devLoginRequested || !google);
+  if (nodeEnv === 'production' && devLoginRequested) {
+    r.problems.push('AUTH_DEV_LOGIN=true is not allowed when NODE_ENV=production (anyone could sign in as anyone)');
+  }
+  if (nodeEnv === 'production' && !google) {
+    r.problems.push('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are required when NODE_ENV=production (there is no other way to sign in)');
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    port,
+    host: r.string('HOST', '0.0.0.0'),
+    publicUrl,
+    trustProxy: r.bool('TRUST_PROXY', false),
+    database: {
+      url: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+      poolMax: r.int('DB_POOL_MAX', 20, 2, 500),
+      embedded: {
+        dataDir: r.string('DATA_DIR', './data'),
+        port: r.int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
+      },
+    },
+    auth: {
+      sessionTtlHours: r.int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
+      cookieSecure: r.bool('COOKIE_SECURE', publicUrl.startsWith('https:')),
+      adminEmails,
+      devLogin,
+      google,
+    },
+    ai: {
+      apiKey: r.raw('ANTHROPIC_API_KEY'),
+      baseUrl: r.url('ANTHROPIC_BASE_URL', ['http:', 'https:']),
+      model: r.string('ANTHROPIC_MODEL', 'claude-sonnet-4-5-20250929'),
+    },
+    audit: {
+      sealIntervalMs: r.int('AUDIT_SEAL_INTERVAL_MS', 500, 20, 60_000),
+    },
+  };
+  if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
+  return config;
+}

@@ -1,0 +1,4 @@
+import { Foundation1764050000000 } from './1764050000000-Foundation.js';
+
+/** Every migration, oldest first. Add new ones at the end; never edit one that has landed. */
+export const migrations = [Foundation1764050000000];

@@ -1,0 +1,41 @@
+import type { DataSource } from 'typeorm';
+
+export interface LoggedEvent {
+  position: string;
+  action: string;
+  eventType: string;
+  userId: string | null;
+  resourceType: string | null;
+  resourceId: string | null;
+  streamType: string;
+  streamId: string;
+  streamVersion: number;
+  metadata: Record<string, unknown>;
+  ipAddress: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+/** The activity log rows matching a filter, oldest first. */
+export async function loggedEvents(dataSource: DataSource, filter: { userId?: string; resourceId?: string; streamId?: string; action?: string; requestId?: string }): Promise<LoggedEvent[]> {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const add = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    params.push(value);
+    clauses.push(`${column} = $${params.length}`);
+  };
+  add('user_id', filter.userId);
+  add('resource_id', filter.resourceId);
+  add('stream_id', filter.streamId);
+  add('action', filter.action);
+  add('request_id', filter.requestId);
+  if (clauses.length === 0) throw new Error('loggedEvents needs at least one filter');
+  return dataSource.query(
+    `SELECT position::text AS position, action, event_type AS "eventType", user_id AS "userId", resource_type AS "resourceType",
+            resource_id AS "resourceId", stream_type AS "streamType", stream_id AS "streamId", stream_version AS "streamVersion",
+            metadata, host(ip_address) AS "ipAddress", user_agent AS "userAgent", request_id AS "requestId"
+       FROM activity_logs WHERE ${clauses.join(' AND ')} ORDER BY transaction_id, position`,
+    params,
+  );
+}
