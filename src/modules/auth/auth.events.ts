@@ -11,11 +11,38 @@ export const UserRoleChanged = defineEvent<{ userId: string; from: 'teacher' | '
   action: 'user.role_change',
   streamType: 'user',
 });
+export const UserDisabled = defineEvent<{ userId: string; sessionsRevoked: number }>({
+  type: 'UserDisabled',
+  action: 'user.disable',
+  streamType: 'user',
+});
+export const UserEnabled = defineEvent<{ userId: string }>({
+  type: 'UserEnabled',
+  action: 'user.enable',
+  streamType: 'user',
+});
 export const UserSignedIn = defineEvent<{ userId: string; sessionId: string; method: 'google' | 'dev' }>({
   type: 'UserSignedIn',
   action: 'user.login',
   streamType: 'session',
 });
+/**
+ * A sign-in that was refused (outside domain, unverified email, bad state, IdP error, disabled
+ * account). Its own stream per attempt; the payload holds the reason and at most the email's domain.
+ */
+export const UserLoginDenied = defineEvent<{ reason: SignInDenialReason; domain: string | null }>({
+  type: 'UserLoginDenied',
+  action: 'user.login_denied',
+  streamType: 'sign_in_attempt',
+});
+export type SignInDenialReason =
+  | 'domain_not_allowed'
+  | 'email_not_verified'
+  | 'account_disabled'
+  | 'access_denied'
+  | 'invalid_state'
+  | 'invalid_request'
+  | 'google_error';
 export const UserSignedOut = defineEvent<{ userId: string; sessionId: string }>({
   type: 'UserSignedOut',
   action: 'user.logout',

@@ -16,6 +16,8 @@ interface PrincipalRow {
   role: Role;
   session_id?: string;
   csrf_token?: string;
+  token_id?: string;
+  last_used_stale?: boolean;
 }
 
 /**
@@ -62,12 +64,15 @@ export class AuthGuard implements CanActivate {
         throw new DomainError('unauthorized', 'INVALID_TOKEN', 'The Authorization header must be "Bearer <HandMark API token>"');
       }
       const rows: PrincipalRow[] = await this.dataSource.query(
-        `SELECT u.id, u.email, u.name, u.role
+        `SELECT u.id, u.email, u.name, u.role, t.id AS token_id,
+                (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS last_used_stale
            FROM api_tokens t JOIN users u ON u.id = t.user_id
           WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.disabled_at IS NULL`,
         [sha256(match[1])],
       );
       if (rows.length === 0) throw new DomainError('unauthorized', 'INVALID_TOKEN', 'The API token is unknown, expired or revoked');
+      // Usage bookkeeping for the token list, not a domain change: at most one write a minute per token.
+      if (rows[0].last_used_stale) await this.dataSource.query(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, [rows[0].token_id]);
       return { ...pick(rows[0]), via: 'token' };
     }
 

@@ -4,7 +4,7 @@ import type { AppConfig } from '../../../../libs/config/config.js';
 import { APP_CONFIG } from '../../../../libs/config/config.module.js';
 import type { Actor } from '../../../../libs/event-store/event.js';
 import { UnitOfWork } from '../../../../libs/event-store/unit-of-work.js';
-import { DomainError } from '../../../../libs/errors/domain-error.js';
+import { AccountDisabledError } from '../auth.errors.js';
 import { UserCreated, UserRoleChanged, UserSignedIn } from '../auth.events.js';
 import { newSecret, sha256 } from '../auth.tokens.js';
 import { Session } from '../session.entity.js';
@@ -51,7 +51,7 @@ export class SignInHandler implements ICommandHandler<SignInCommand> {
     return this.uow.run(actor, async (tx) => {
       const users = tx.manager.getRepository(User);
       let user = await users.findOne({ where: { email }, lock: { mode: 'pessimistic_write' } });
-      if (user?.disabledAt) throw new DomainError('forbidden', 'ACCOUNT_DISABLED', 'This account has been disabled by a district administrator');
+      if (user?.disabledAt) throw new AccountDisabledError();
 
       const wantedRole: Role = method === 'dev' && profile.requestedRole ? profile.requestedRole : isConfiguredAdmin ? 'admin' : 'teacher';
       if (!user) {
