@@ -123,6 +123,23 @@ describe('Google sign-in through the full redirect flow', () => {
     expect(JSON.stringify(events.map((e) => e.metadata))).not.toContain('rivera');
   });
 
+  it('keeps the same user when the Google account changes its email address', async () => {
+    const account = districtAccount('renamed');
+    const first = await signInWithGoogle(account, `google-rename-1-${suffix}`);
+    const before = await request(t.http).get('/api/auth/me').set('Cookie', cookiePair(cookiesOf(first.back).get('handmark_session'))).expect(200);
+
+    const renamed = { ...account, email: `renamed-new-${suffix}@district.test` };
+    const second = await signInWithGoogle(renamed, `google-rename-2-${suffix}`);
+    expect(second.back.headers.location).toBe('/');
+    const after = await request(t.http).get('/api/auth/me').set('Cookie', cookiePair(cookiesOf(second.back).get('handmark_session'))).expect(200);
+
+    expect(after.body).toMatchObject({ id: before.body.id, email: renamed.email });
+    expect(await userRows(account.email)).toEqual([]);
+    expect(await userRows(renamed.email)).toHaveLength(1);
+    const events = await loggedEvents(t.dataSource, { requestId: `google-rename-2-${suffix}` });
+    expect(events.map((e) => e.action)).toEqual(['user.login']);
+  });
+
   it('makes an address listed in ADMIN_EMAILS an admin', async () => {
     const account = districtAccount('principal', { email: principalEmail });
     const { back } = await signInWithGoogle(account, `google-admin-${suffix}`);

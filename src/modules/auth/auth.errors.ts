@@ -33,3 +33,9 @@ export class TokenRequiresSessionError extends DomainError {
     super('forbidden', 'SESSION_REQUIRED', 'API tokens are created from a signed-in browser session, not with another API token');
   }
 }
+
+export class GoogleEmailInUseError extends DomainError {
+  constructor() {
+    super('conflict', 'EMAIL_IN_USE', 'This Google account now uses an email address that another HandMark user already has; ask an administrator to merge the accounts');
+  }
+}

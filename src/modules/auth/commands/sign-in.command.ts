@@ -4,7 +4,7 @@ import type { AppConfig } from '../../../../libs/config/config.js';
 import { APP_CONFIG } from '../../../../libs/config/config.module.js';
 import type { Actor } from '../../../../libs/event-store/event.js';
 import { UnitOfWork } from '../../../../libs/event-store/unit-of-work.js';
-import { AccountDisabledError } from '../auth.errors.js';
+import { AccountDisabledError, GoogleEmailInUseError } from '../auth.errors.js';
 import { UserCreated, UserRoleChanged, UserSignedIn } from '../auth.events.js';
 import { newSecret, sha256 } from '../auth.tokens.js';
 import { Session } from '../session.entity.js';
@@ -50,7 +50,15 @@ export class SignInHandler implements ICommandHandler<SignInCommand> {
     const isConfiguredAdmin = this.config.auth.adminEmails.includes(email);
     return this.uow.run(actor, async (tx) => {
       const users = tx.manager.getRepository(User);
-      let user = await users.findOne({ where: { email }, lock: { mode: 'pessimistic_write' } });
+      // A Google account keeps its id when its address changes: find it by id first, then by email.
+      let user = profile.googleId ? await users.findOne({ where: { googleId: profile.googleId }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (user && user.email !== email) {
+        if (await users.exists({ where: { email } })) {
+          throw new GoogleEmailInUseError();
+        }
+        user.email = email;
+      }
+      user ??= await users.findOne({ where: { email }, lock: { mode: 'pessimistic_write' } });
       if (user?.disabledAt) throw new AccountDisabledError();
 
       const wantedRole: Role = method === 'dev' && profile.requestedRole ? profile.requestedRole : isConfiguredAdmin ? 'admin' : 'teacher';
