@@ -9,6 +9,7 @@ import { migrations } from '../migrations/index.js';
 import { entities } from './entities.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { RubricsModule } from './modules/rubrics/rubrics.module.js';
 
 @Module({})
 export class AppModule {
@@ -23,6 +24,7 @@ export class AppModule {
         EventStoreModule,
         HealthModule,
         AuthModule,
+        RubricsModule,
       ],
     };
   }

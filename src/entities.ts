@@ -2,6 +2,8 @@ import { ApiToken } from './modules/auth/api-token.entity.js';
 import { School } from './modules/auth/school.entity.js';
 import { Session } from './modules/auth/session.entity.js';
 import { User } from './modules/auth/user.entity.js';
+import { RubricVersion } from './modules/rubrics/rubric-version.entity.js';
+import { Rubric } from './modules/rubrics/rubric.entity.js';
 
 /** Every TypeORM entity, listed explicitly (TypeORM 1.x under ESM loads no globs). */
-export const entities: Function[] = [User, School, Session, ApiToken];
+export const entities: Function[] = [User, School, Session, ApiToken, Rubric, RubricVersion];
