@@ -7,6 +7,7 @@ import { dataSourceOptions } from '../libs/database/data-source-options.js';
 import { EventStoreModule } from '../libs/event-store/event-store.module.js';
 import { migrations } from '../migrations/index.js';
 import { entities } from './entities.js';
+import { AssignmentsModule } from './modules/assignments/assignments.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -26,6 +27,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         RubricsModule,
+        AssignmentsModule,
         AuditModule,
       ],
     };

@@ -4,6 +4,7 @@ import { Session } from './modules/auth/session.entity.js';
 import { User } from './modules/auth/user.entity.js';
 import { RubricVersion } from './modules/rubrics/rubric-version.entity.js';
 import { Rubric } from './modules/rubrics/rubric.entity.js';
+import { Assignment } from './modules/assignments/assignment.entity.js';
 
 /** Every TypeORM entity, listed explicitly (TypeORM 1.x under ESM loads no globs). */
-export const entities: Function[] = [User, School, Session, ApiToken, Rubric, RubricVersion];
+export const entities: Function[] = [User, School, Session, ApiToken, Rubric, RubricVersion, Assignment];
