@@ -10,6 +10,8 @@ import { entities } from './entities.js';
 import { AssignmentsModule } from './modules/assignments/assignments.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { ClassesModule } from './modules/classes/classes.module.js';
+import { DashboardModule } from './modules/dashboard/dashboard.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { RubricsModule } from './modules/rubrics/rubrics.module.js';
 
@@ -26,9 +28,11 @@ export class AppModule {
         EventStoreModule,
         HealthModule,
         AuthModule,
+        ClassesModule,
         RubricsModule,
         AssignmentsModule,
         AuditModule,
+        DashboardModule,
       ],
     };
   }

@@ -2,9 +2,12 @@ import { ApiToken } from './modules/auth/api-token.entity.js';
 import { School } from './modules/auth/school.entity.js';
 import { Session } from './modules/auth/session.entity.js';
 import { User } from './modules/auth/user.entity.js';
+import { SchoolClass } from './modules/classes/school-class.entity.js';
+import { Student } from './modules/classes/student.entity.js';
 import { RubricVersion } from './modules/rubrics/rubric-version.entity.js';
 import { Rubric } from './modules/rubrics/rubric.entity.js';
 import { Assignment } from './modules/assignments/assignment.entity.js';
+import { TeacherDashboard } from './modules/dashboard/teacher-dashboard.entity.js';
 
 /** Every TypeORM entity, listed explicitly (TypeORM 1.x under ESM loads no globs). */
-export const entities: Function[] = [User, School, Session, ApiToken, Rubric, RubricVersion, Assignment];
+export const entities: Function[] = [User, School, Session, ApiToken, SchoolClass, Student, TeacherDashboard, Rubric, RubricVersion, Assignment];

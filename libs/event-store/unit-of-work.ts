@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { ConcurrencyError } from '../errors/domain-error.js';
 import { type Actor, EventCommitted, type EventDefinition, type StoredEvent } from './event.js';
 import { applyProjectors, ProjectorRegistry } from './projector.js';
+import { type ActivityLogRow, STORED_EVENT_COLUMNS, toStoredEvent } from './stored-event.js';
 
 interface PendingEvent {
   definition: EventDefinition;
@@ -125,68 +126,40 @@ function isConcurrencyFailure(error: unknown): boolean {
   return driverError?.code === '40001' || driverError?.code === '40P01';
 }
 
-interface AppendedRow {
-  id: string;
-  position: string;
-  transaction_id: string;
-  created_at: Date;
-}
-
 /** Appends the transaction's events to activity_logs in one statement and returns them as stored. */
 export async function appendEvents(manager: EntityManager, actor: Actor, pending: readonly PendingEvent[]): Promise<StoredEvent[]> {
   if (pending.length === 0) return [];
   const versions = await nextVersions(manager, pending);
-  const columns = 13;
-  const values: unknown[] = [];
-  const tuples: string[] = [];
-  pending.forEach((event, index) => {
-    const base = index * columns;
-    tuples.push(`(${Array.from({ length: columns }, (_, i) => `$${base + i + 1}`).join(', ')})`);
-    values.push(
+  const column = <T>(pick: (event: PendingEvent, index: number) => T): T[] => pending.map(pick);
+  // One array per column (not one placeholder per value), so a large roster import stays far below
+  // PostgreSQL's 65,535 bind parameters; WITH ORDINALITY keeps positions in recording order.
+  const rows: ActivityLogRow[] = await manager.query(
+    `INSERT INTO activity_logs (user_id, action, resource_type, resource_id, metadata, ip_address, user_agent, request_id,
+                                stream_type, stream_id, stream_version, event_type, schema_version)
+     SELECT $1::uuid, e.action, e.resource_type, e.resource_id, e.metadata, $2::inet, $3::text, $4::text,
+            e.stream_type, e.stream_id, e.stream_version, e.event_type, e.schema_version
+       FROM unnest($5::text[], $6::text[], $7::uuid[], $8::jsonb[], $9::text[], $10::uuid[], $11::int[], $12::text[], $13::int[])
+            WITH ORDINALITY AS e(action, resource_type, resource_id, metadata, stream_type, stream_id, stream_version, event_type, schema_version, n)
+      ORDER BY e.n
+     RETURNING ${STORED_EVENT_COLUMNS}`,
+    [
       actor.userId,
-      event.definition.action,
-      event.resourceType === undefined ? event.definition.streamType : event.resourceType,
-      event.resourceId === undefined ? event.streamId : event.resourceId,
-      JSON.stringify(event.data),
       actor.ip ?? null,
       actor.userAgent ?? null,
       actor.requestId ?? null,
-      event.definition.streamType,
-      event.streamId,
-      versions[index],
-      event.definition.type,
-      event.definition.schemaVersion,
-    );
-  });
-  const rows: AppendedRow[] = await manager.query(
-    `INSERT INTO activity_logs (user_id, action, resource_type, resource_id, metadata, ip_address, user_agent, request_id,
-                                stream_type, stream_id, stream_version, event_type, schema_version)
-     SELECT v.user_id::uuid, v.action, v.resource_type, v.resource_id::uuid, v.metadata::jsonb, v.ip::inet, v.ua, v.request_id,
-            v.stream_type, v.stream_id::uuid, v.stream_version::int, v.event_type, v.schema_version::int
-       FROM (VALUES ${tuples.join(', ')}) AS v(user_id, action, resource_type, resource_id, metadata, ip, ua, request_id,
-                                                 stream_type, stream_id, stream_version, event_type, schema_version)
-     RETURNING id, position::text AS position, transaction_id::text AS transaction_id, created_at`,
-    values,
+      column((event) => event.definition.action),
+      column((event) => (event.resourceType === undefined ? event.definition.streamType : event.resourceType)),
+      column((event) => (event.resourceId === undefined ? event.streamId : event.resourceId)),
+      column((event) => JSON.stringify(event.data)),
+      column((event) => event.definition.streamType),
+      column((event) => event.streamId),
+      versions,
+      column((event) => event.definition.type),
+      column((event) => event.definition.schemaVersion),
+    ],
   );
-  return pending.map((event, index) => ({
-    id: rows[index].id,
-    position: rows[index].position,
-    transactionId: rows[index].transaction_id,
-    type: event.definition.type,
-    action: event.definition.action,
-    schemaVersion: event.definition.schemaVersion,
-    streamType: event.definition.streamType,
-    streamId: event.streamId,
-    streamVersion: versions[index],
-    resourceType: event.resourceType === undefined ? event.definition.streamType : event.resourceType,
-    resourceId: event.resourceId === undefined ? event.streamId : event.resourceId,
-    data: event.data as Record<string, unknown>,
-    userId: actor.userId,
-    ipAddress: actor.ip ?? null,
-    userAgent: actor.userAgent ?? null,
-    requestId: actor.requestId ?? null,
-    createdAt: rows[index].created_at,
-  }));
+  // Mapped from the stored row, exactly as a replay reads it, so live projections and rebuilds see equal events.
+  return rows.map(toStoredEvent);
 }
 
 /** Stream versions for each pending event: from the expected version when given, else after the current one. */
@@ -196,6 +169,11 @@ async function nextVersions(manager: EntityManager, pending: readonly PendingEve
   const streamKey = (event: PendingEvent) => `${event.definition.streamType}/${event.streamId}`;
   if (unknown.length > 0) {
     const streams = [...new Map(unknown.map((event) => [streamKey(event), event])).values()];
+    // Appends that state no expected version take their stream's lock (in a fixed order, so no
+    // deadlocks) until COMMIT: concurrent ones then queue instead of colliding on the version.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended(s, 0)) FROM unnest($1::text[]) AS s ORDER BY s`, [
+      streams.map((event) => streamKey(event)).sort(),
+    ]);
     const found: Array<{ stream_type: string; stream_id: string; version: number }> = await manager.query(
       `SELECT s.stream_type, s.stream_id, COALESCE(
                 (SELECT max(a.stream_version) FROM activity_logs a WHERE a.stream_type = s.stream_type AND a.stream_id = s.stream_id::uuid), 0) AS version

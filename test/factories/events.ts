@@ -35,7 +35,7 @@ export async function loggedEvents(dataSource: DataSource, filter: { userId?: st
     `SELECT position::text AS position, action, event_type AS "eventType", user_id AS "userId", resource_type AS "resourceType",
             resource_id AS "resourceId", stream_type AS "streamType", stream_id AS "streamId", stream_version AS "streamVersion",
             metadata, host(ip_address) AS "ipAddress", user_agent AS "userAgent", request_id AS "requestId"
-       FROM activity_logs WHERE ${clauses.join(' AND ')} ORDER BY transaction_id, position`,
+       FROM activity_logs WHERE ${clauses.join(' AND ')} ORDER BY activity_logs.transaction_id, activity_logs.position`,
     params,
   );
 }

@@ -55,3 +55,13 @@ export const OneRosterImported = defineEvent<{ importId: string; version: '1.1' 
   action: 'roster.oneroster_import',
   streamType: 'roster_import',
 });
+/**
+ * A OneRoster import gave the class another primary teacher. `ownerId` is the new owner; the
+ * class leaves `previousOwnerId`'s dashboard and joins the new owner's with the `students` its
+ * roster had at that moment (student events of the same import follow it).
+ */
+export const ClassReassigned = defineEvent<{ classId: string; ownerId: string; previousOwnerId: string; students: number }>({
+  type: 'ClassReassigned',
+  action: 'class.reassign',
+  streamType: 'class',
+});

@@ -1,0 +1,89 @@
+import type { StoredEvent } from '../../../../libs/event-store/event.js';
+import type { Projector } from '../../../../libs/event-store/projector.js';
+import { ClassArchived, ClassCreated, ClassReassigned, StudentAdded, StudentRemoved } from '../../classes/classes.events.js';
+import { type ClassTally, TeacherDashboard } from '../teacher-dashboard.entity.js';
+
+type Payload = Record<string, any>;
+/** How an event changes the tally of the class it names, on the row of `userId`. */
+type ClassChange = (tally: ClassTally, data: Payload, userId: string) => ClassTally;
+
+/**
+ * Every change is an increment or a one-way flag, so changes commute: the row does not depend on
+ * the order in which concurrent transactions reached it, and replaying the log in transaction-id
+ * order gives the row the live path built in commit order. Assignment and submission events
+ * become one line each here, plus a field in ClassTally and in totals().
+ */
+const classChanges: Record<string, ClassChange> = {
+  [ClassCreated.type]: (tally) => ({ ...tally, owned: tally.owned + 1 }),
+  // The class and its roster leave the previous owner's row and join the new owner's.
+  [ClassReassigned.type]: (tally, data, userId) => {
+    const sign = userId === data.ownerId ? 1 : -1;
+    const students = typeof data.students === 'number' ? data.students : 0;
+    return { ...tally, owned: tally.owned + sign, students: tally.students + sign * students };
+  },
+  [ClassArchived.type]: (tally) => ({ ...tally, archived: true }),
+  [StudentAdded.type]: (tally) => ({ ...tally, students: tally.students + 1 }),
+  [StudentRemoved.type]: (tally) => ({ ...tally, students: tally.students - 1 }),
+};
+
+const EMPTY_TALLY: ClassTally = { owned: 0, students: 0, archived: false };
+
+const isEmpty = (tally: ClassTally) => tally.owned === EMPTY_TALLY.owned && tally.students === EMPTY_TALLY.students && tally.archived === EMPTY_TALLY.archived;
+
+function initial(userId: string): TeacherDashboard {
+  return { userId, totalClasses: 0, totalStudents: 0, totalAssignments: 0, totalSubmissions: 0, pendingSubmissions: 0, classes: {}, lastPosition: '0' };
+}
+
+/** Totals over the classes the teacher owns and has not archived, as the seed's teacher_dashboard view counts them. */
+function totals(classes: Record<string, ClassTally>): Pick<TeacherDashboard, 'totalClasses' | 'totalStudents'> {
+  let totalClasses = 0;
+  let totalStudents = 0;
+  for (const tally of Object.values(classes)) {
+    if (tally.owned <= 0 || tally.archived) continue;
+    totalClasses += 1;
+    totalStudents += tally.students;
+  }
+  return { totalClasses, totalStudents };
+}
+
+/** The later of two bigint positions: order-independent, unlike "the last one applied". */
+function laterPosition(a: string, b: string): string {
+  return BigInt(a) >= BigInt(b) ? a : b;
+}
+
+export function evolveTeacherDashboard(row: TeacherDashboard, event: StoredEvent): TeacherDashboard {
+  const change = classChanges[event.type];
+  const classId: unknown = event.data.classId;
+  if (!change || typeof classId !== 'string') return row;
+  const tally = change(row.classes[classId] ?? EMPTY_TALLY, event.data, row.userId);
+  const classes = { ...row.classes, [classId]: tally };
+  // An empty tally behaves exactly like a missing one, so dropping it keeps changes commutative.
+  if (isEmpty(tally)) delete classes[classId];
+  return { ...row, classes, ...totals(classes), lastPosition: laterPosition(row.lastPosition, event.position) };
+}
+
+/** One teacher_dashboard row per class owner, kept inside every write and rebuilt by projections:rebuild. */
+export const teacherDashboardProjector: Projector<TeacherDashboard> = {
+  name: 'teacher_dashboard',
+  entity: TeacherDashboard,
+  table: 'teacher_dashboard',
+  keyProperty: 'userId',
+  keyColumn: 'user_id',
+  // ClassUpdated changes no count, so it is not handled: it would only lock the teacher's row.
+  eventTypes: Object.keys(classChanges),
+  keyOf: (event) => {
+    const { ownerId, previousOwnerId } = event.data;
+    if (typeof ownerId !== 'string') return null;
+    return event.type === ClassReassigned.type && typeof previousOwnerId === 'string' ? [previousOwnerId, ownerId] : ownerId;
+  },
+  initial,
+  evolve: evolveTeacherDashboard,
+};
+
+/** The classes a teacher owns now, archived ones included, ordered by id. */
+export function ownedClasses(row: TeacherDashboard): Array<{ classId: string } & ClassTally> {
+  return Object.entries(row.classes)
+    .filter(([, tally]) => tally.owned > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([classId, tally]) => ({ classId, ...tally }));
+}
