@@ -23,6 +23,7 @@ interface ViewRow {
   user_id: string;
   total_classes: number;
   total_students: number;
+  total_assignments: number;
 }
 
 describe('teacher dashboard: projected live, served by GET /api/dashboard, rebuilt from the log', () => {
@@ -50,6 +51,13 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
     await teacher.delete(`/api/students/${studentId}`).expect(204);
   }
 
+  async function createAssignment(teacher: SignedInUser, classId: string): Promise<void> {
+    await teacher
+      .post(`/api/classes/${classId}/assignments`)
+      .send({ title: 'Quiz', gradingMode: 'answer_key', answerKeyData: { type: 'text', total_questions: 1, points_per_question: 1, answers: ['42'] } })
+      .expect(201);
+  }
+
   async function archiveClass(teacher: SignedInUser, classId: string): Promise<void> {
     await teacher.delete(`/api/classes/${classId}`).expect(204);
   }
@@ -63,16 +71,17 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
   }
 
   /**
-   * The seed's teacher_dashboard view over the base tables, for these teachers. Its assignment and
-   * submission joins (and COUNT(CASE WHEN sub.status = 'pending' ...)) are left out: there are no
-   * assignment or submission events yet.
+   * The seed's teacher_dashboard view over the base tables, for these teachers. Its submission join
+   * (and COUNT(CASE WHEN sub.status = 'pending' ...)) is left out until submissions are projected.
    */
   async function seedView(userIds: string[]): Promise<ViewRow[]> {
     return t.dataSource.query(
-      `SELECT u.id AS user_id, COUNT(DISTINCT c.id)::int AS total_classes, COUNT(DISTINCT s.id)::int AS total_students
+      `SELECT u.id AS user_id, COUNT(DISTINCT c.id)::int AS total_classes, COUNT(DISTINCT s.id)::int AS total_students,
+              COUNT(DISTINCT a.id)::int AS total_assignments
          FROM users u
          LEFT JOIN classes c ON u.id = c.user_id AND c.archived_at IS NULL
          LEFT JOIN students s ON c.id = s.class_id
+         LEFT JOIN assignments a ON c.id = a.class_id
         WHERE u.id = ANY($1::uuid[])
         GROUP BY u.id
         ORDER BY u.id`,
@@ -85,7 +94,12 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
     const rows = new Map((await dashboardRows(userIds)).map((row) => [row.user_id, row]));
     return [...userIds]
       .sort()
-      .map((userId) => ({ user_id: userId, total_classes: rows.get(userId)?.total_classes ?? 0, total_students: rows.get(userId)?.total_students ?? 0 }));
+      .map((userId) => ({
+        user_id: userId,
+        total_classes: rows.get(userId)?.total_classes ?? 0,
+        total_students: rows.get(userId)?.total_students ?? 0,
+        total_assignments: rows.get(userId)?.total_assignments ?? 0,
+      }));
   }
 
   async function rebuildAll(): Promise<void> {
@@ -121,8 +135,8 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
       totalSubmissions: 0,
       pendingSubmissions: 0,
       classes: [
-        { classId: math, students: 2, archived: false },
-        { classId: science, students: 2, archived: false },
+        { classId: math, students: 2, assignments: 0, archived: false },
+        { classId: science, students: 2, assignments: 0, archived: false },
       ].sort((a, b) => (a.classId < b.classId ? -1 : 1)),
     });
     const [row] = await dashboardRows([teacher.id]);
@@ -146,8 +160,8 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
     expect(response.body).toMatchObject({ totalClasses: 1, totalStudents: 1 });
     expect(response.body.classes).toEqual(
       expect.arrayContaining([
-        { classId: kept, students: 1, archived: false },
-        { classId: archived, students: 2, archived: true },
+        { classId: kept, students: 1, assignments: 0, archived: false },
+        { classId: archived, students: 2, assignments: 0, archived: true },
       ]),
     );
     expect(await projectedCounts([teacher.id])).toEqual(await seedView([teacher.id]));
@@ -243,13 +257,16 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
           const teacher = pick(teachers);
           const { active } = state.get(teacher.id)!;
           const withStudents = [...active].filter(([, students]) => students.length > 0);
-          const choices = ['create', ...(active.size > 0 ? ['add', 'add', 'archive'] : []), ...(withStudents.length > 0 ? ['remove'] : [])];
+          const choices = ['create', ...(active.size > 0 ? ['add', 'add', 'assign', 'archive'] : []), ...(withStudents.length > 0 ? ['remove'] : [])];
           const command = pick(choices);
           if (command === 'create') {
             active.set(await createClass(teacher), []);
           } else if (command === 'add') {
             const [classId, students] = pick([...active]);
             students.push(await addStudent(teacher, classId));
+          } else if (command === 'assign') {
+            const [classId] = pick([...active]);
+            await createAssignment(teacher, classId);
           } else if (command === 'remove') {
             const [, students] = pick(withStudents);
             const [studentId] = students.splice(Math.floor(random() * students.length), 1);
@@ -270,7 +287,7 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
         for (const teacher of teachers) {
           const response = await teacher.get('/api/dashboard').expect(200);
           const expected = live.find((row) => row.user_id === teacher.id)!;
-          expect(response.body).toMatchObject({ totalClasses: expected.total_classes, totalStudents: expected.total_students });
+          expect(response.body).toMatchObject({ totalClasses: expected.total_classes, totalStudents: expected.total_students, totalAssignments: expected.total_assignments });
         }
       });
     }

@@ -60,28 +60,4 @@ export const AssignmentStatusChanged = defineEvent<{
   streamType: 'assignment',
 });
 
-/**
- * An answer key as stored in assignments.answer_key_data (handmark-data-models.md, snake_case):
- * the seed's `{ type, answers, points_per_question, total_questions }`, where an answer is either
- * the expected text or an object with its own points, a numeric tolerance and accepted alternatives.
- */
-export interface AnswerKey {
-  type: AnswerKeyType;
-  total_questions: number;
-  points_per_question: number;
-  answers: AnswerKeyEntry[];
-}
-
-export type AnswerKeyType = 'text' | 'numeric' | 'mixed';
-
-export type AnswerKeyEntry = string | AnswerKeyEntryObject;
-
-export interface AnswerKeyEntryObject {
-  answer: string;
-  /** Overrides points_per_question for this question. */
-  points?: number;
-  /** Numeric answers only: the largest accepted difference from `answer`. */
-  tolerance?: number;
-  /** Other answers that also count as correct. */
-  accept?: string[];
-}
+export type { AnswerKey, AnswerKeyEntry, AnswerKeyEntryObject, AnswerKeyType } from '../../../libs/answer-key/answer-key.js';

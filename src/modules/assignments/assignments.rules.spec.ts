@@ -1,20 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../../../libs/errors/domain-error.js';
 import type { AnswerKey } from './assignments.events.js';
-import {
-  answerKeyQuestions,
-  canTransition,
-  checkAnswerKey,
-  gradingSourceProblems,
-  normalizeAnswer,
-  parseNumber,
-  presentAnswerKey,
-  sameAnswerKey,
-  scoreAnswer,
-  scoreAnswerKey,
-  STATUS_TRANSITIONS,
-  validAnswerKey,
-} from './assignments.rules.js';
+import { answerKeyQuestions, normalizeAnswer, parseNumber, scoreAnswer, scoreAnswerKey } from '../../../libs/answer-key/answer-key.js';
+import { canTransition, checkAnswerKey, gradingSourceProblems, presentAnswerKey, sameAnswerKey, STATUS_TRANSITIONS, validAnswerKey } from './assignments.rules.js';
 
 const seedKey = (overrides: Record<string, unknown> = {}) => ({
   type: 'text',

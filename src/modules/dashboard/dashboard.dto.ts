@@ -3,6 +3,8 @@ export class DashboardClassDto {
   classId: string;
   /** Students currently on the roster. */
   students: number;
+  /** Assignments of the class, whatever their status. */
+  assignments: number;
   archived: boolean;
 }
 

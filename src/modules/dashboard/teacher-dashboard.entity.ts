@@ -6,6 +6,8 @@ export interface ClassTally {
   owned: number;
   /** Students on the roster. */
   students: number;
+  /** Assignments of the class (any status). Absent in rows written before assignments existed. */
+  assignments?: number;
   archived: boolean;
 }
 

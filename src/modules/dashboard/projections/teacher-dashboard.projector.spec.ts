@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { EventDefinition, StoredEvent } from '../../../../libs/event-store/event.js';
+import { AssignmentCreated } from '../../assignments/assignments.events.js';
 import { ClassArchived, ClassCreated, ClassReassigned, ClassUpdated, StudentAdded, StudentRemoved } from '../../classes/classes.events.js';
 import type { TeacherDashboard } from '../teacher-dashboard.entity.js';
 import { ownedClasses, teacherDashboardProjector as projector } from './teacher-dashboard.projector.js';
@@ -36,6 +37,9 @@ const archived = (classId: string) => event(ClassArchived, { classId, ownerId: t
 const added = (classId: string, ownerId = teacher) => event(StudentAdded, { studentId: randomUUID(), classId, ownerId, source: 'teacher' });
 const removed = (classId: string) => event(StudentRemoved, { studentId: randomUUID(), classId, ownerId: teacher });
 
+const assigned = (classId: string) =>
+  event(AssignmentCreated, { assignmentId: randomUUID(), classId, ownerId: teacher, gradingMode: 'rubric', rubricId: null, rubricVersionId: null, dueDate: null });
+
 /** The roster size travels with the class when OneRoster gives it another teacher. */
 const reassigned = (classId: string, from: string, to: string, students: number) =>
   event(ClassReassigned, { classId, ownerId: to, previousOwnerId: from, students });
@@ -47,6 +51,13 @@ function given(events: StoredEvent[], userId = teacher): TeacherDashboard {
 }
 
 describe('teacher dashboard projector', () => {
+  it('counts assignments of active classes and drops them with an archived class', () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const row = given([created(a), created(b), assigned(a), assigned(a), assigned(b)]);
+    expect(row).toMatchObject({ totalClasses: 2, totalAssignments: 3 });
+    expect(given([created(a), created(b), assigned(a), assigned(a), assigned(b), archived(a)])).toMatchObject({ totalClasses: 1, totalAssignments: 1 });
+  });
+
   it('starts every teacher at zero', () => {
     expect(projector.initial(teacher)).toEqual({
       userId: teacher,

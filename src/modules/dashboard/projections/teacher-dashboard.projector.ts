@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../../../../libs/event-store/event.js';
 import type { Projector } from '../../../../libs/event-store/projector.js';
+import { AssignmentCreated } from '../../assignments/assignments.events.js';
 import { ClassArchived, ClassCreated, ClassReassigned, StudentAdded, StudentRemoved } from '../../classes/classes.events.js';
 import { type ClassTally, TeacherDashboard } from '../teacher-dashboard.entity.js';
 
@@ -19,31 +20,37 @@ const classChanges: Record<string, ClassChange> = {
   [ClassReassigned.type]: (tally, data, userId) => {
     const sign = userId === data.ownerId ? 1 : -1;
     const students = typeof data.students === 'number' ? data.students : 0;
-    return { ...tally, owned: tally.owned + sign, students: tally.students + sign * students };
+    const assignments = typeof data.assignments === 'number' ? data.assignments : 0;
+    return { ...tally, owned: tally.owned + sign, students: tally.students + sign * students, assignments: assignmentsOf(tally) + sign * assignments };
   },
   [ClassArchived.type]: (tally) => ({ ...tally, archived: true }),
   [StudentAdded.type]: (tally) => ({ ...tally, students: tally.students + 1 }),
   [StudentRemoved.type]: (tally) => ({ ...tally, students: tally.students - 1 }),
+  [AssignmentCreated.type]: (tally) => ({ ...tally, assignments: assignmentsOf(tally) + 1 }),
 };
 
-const EMPTY_TALLY: ClassTally = { owned: 0, students: 0, archived: false };
+const assignmentsOf = (tally: ClassTally) => tally.assignments ?? 0;
 
-const isEmpty = (tally: ClassTally) => tally.owned === EMPTY_TALLY.owned && tally.students === EMPTY_TALLY.students && tally.archived === EMPTY_TALLY.archived;
+const EMPTY_TALLY: ClassTally = { owned: 0, students: 0, assignments: 0, archived: false };
+
+const isEmpty = (tally: ClassTally) => tally.owned === 0 && tally.students === 0 && assignmentsOf(tally) === 0 && !tally.archived;
 
 function initial(userId: string): TeacherDashboard {
   return { userId, totalClasses: 0, totalStudents: 0, totalAssignments: 0, totalSubmissions: 0, pendingSubmissions: 0, classes: {}, lastPosition: '0' };
 }
 
 /** Totals over the classes the teacher owns and has not archived, as the seed's teacher_dashboard view counts them. */
-function totals(classes: Record<string, ClassTally>): Pick<TeacherDashboard, 'totalClasses' | 'totalStudents'> {
+function totals(classes: Record<string, ClassTally>): Pick<TeacherDashboard, 'totalClasses' | 'totalStudents' | 'totalAssignments'> {
   let totalClasses = 0;
   let totalStudents = 0;
+  let totalAssignments = 0;
   for (const tally of Object.values(classes)) {
     if (tally.owned <= 0 || tally.archived) continue;
     totalClasses += 1;
     totalStudents += tally.students;
+    totalAssignments += assignmentsOf(tally);
   }
-  return { totalClasses, totalStudents };
+  return { totalClasses, totalStudents, totalAssignments };
 }
 
 /** The later of two bigint positions: order-independent, unlike "the last one applied". */

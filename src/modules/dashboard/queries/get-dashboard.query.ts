@@ -23,7 +23,7 @@ export class GetDashboardHandler implements IQueryHandler<GetDashboardQuery> {
       totalAssignments: row.totalAssignments,
       totalSubmissions: row.totalSubmissions,
       pendingSubmissions: row.pendingSubmissions,
-      classes: ownedClasses(row).map(({ classId, students, archived }) => ({ classId, students, archived })),
+      classes: ownedClasses(row).map(({ classId, students, assignments, archived }) => ({ classId, students, assignments: assignments ?? 0, archived })),
     };
   }
 }
