@@ -41,6 +41,8 @@ const BODY = JSON.stringify({ name: 'Period 3 Math', gradeLevel: '5th', subject:
 
 type Kind = 'baseline' | 'audited';
 const PATHS: Record<Kind, string> = { baseline: '/api/bench/baseline', audited: '/api/classes' };
+/** BENCH_ONLY=audited (or baseline) loads one kind only, with no comparison: for profiling one path. */
+const ONLY = process.env.BENCH_ONLY as Kind | undefined;
 
 interface Measured {
   requests: number;
@@ -182,6 +184,11 @@ async function main(): Promise<void> {
     let sealerSeen = false;
     let maxUnsealed = 0;
     for (const connections of CLIENTS) {
+      if (ONLY) {
+        const result = await load(started.port, ONLY, connections, SECONDS, nextToken);
+        console.log(`${ONLY} only, ${connections} clients: ${format(result.requests.total / result.duration)} req/s`);
+        continue;
+      }
       for (const kind of ['baseline', 'audited'] as const) await load(started.port, kind, connections, WARMUP_SECONDS, nextToken);
       for (let round = 0; round < ROUNDS; round++) {
         const order: Kind[] = round % 2 === 0 ? ['baseline', 'audited'] : ['audited', 'baseline'];
@@ -204,6 +211,7 @@ async function main(): Promise<void> {
       }
     }
 
+    if (ONLY) return;
     const header = ['clients', 'baseline req/s', 'audited req/s', 'ratio', 'baseline p50/p99 ms', 'audited p50/p99 ms', 'failed'];
     const lines = CLIENTS.map((connections) => {
       const base = results.get(`baseline/${connections}`)!;

@@ -1,4 +1,5 @@
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { StoredEvent } from './event.js';
 
 /**
@@ -15,7 +16,10 @@ export interface Projector<Row extends ObjectLiteral = ObjectLiteral> {
   /** Primary-key column in the table. */
   readonly keyColumn: string;
   readonly eventTypes: readonly string[];
-  /** Which row an event changes (or rows, when it moves something between them); null when it changes none. */
+  /**
+   * Which row an event changes (or rows, when it moves something between them); null when it
+   * changes none. Reads only the event's type and data: keys are planned before the append.
+   */
   keyOf(event: StoredEvent): string | readonly string[] | null;
   initial(key: string): Row;
   evolve(row: Row, event: StoredEvent): Row;
@@ -39,42 +43,123 @@ export class ProjectorRegistry {
   }
 }
 
+/** A SQL statement with its parameters, ready to run or to pipeline. */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/** The rows one projector will change for a batch of events, keyed in lock order. */
+export interface ProjectionPlan {
+  projector: Projector;
+  keys: string[];
+}
+
 /**
- * Applies events to every projector that handles them. Rows are created if missing and locked in
- * key order, so two writers touching the same rows never deadlock or lose an update; then they are
- * evolved in event order and written once. Two statements per projector: the write path's cost.
+ * Which rows each projector changes. Keys depend only on an event's type and data (never on its
+ * position), so the plan can be made before the events are appended and its locks sent with them.
+ */
+export function planProjections(projectors: readonly Projector[], events: ReadonlyArray<Pick<StoredEvent, 'type' | 'data'>>): ProjectionPlan[] {
+  return projectors
+    .map((projector) => ({
+      projector,
+      keys: [...new Set(events.filter((event) => projector.eventTypes.includes(event.type)).flatMap((event) => keysOf(projector, event as StoredEvent)))].sort(),
+    }))
+    .filter((plan) => plan.keys.length > 0);
+}
+
+/**
+ * The two statements a projector needs, built from its entity's metadata once and reused: the
+ * hot path of every command should not compile a query builder per request.
+ */
+class ProjectionSql {
+  private readonly columns: ColumnMetadata[];
+  private readonly texts = new Map<string, string>();
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly projector: Projector,
+  ) {
+    this.columns = manager.getRepository(projector.entity).metadata.columns;
+  }
+
+  /**
+   * Creates the missing rows and locks them all, in key order, returning them: a concurrent writer
+   * creating the same row waits on this insert instead of both starting from an empty row and one
+   * overwriting the other. (The no-op update is what locks an existing row.)
+   */
+  lock(keys: readonly string[]): Statement {
+    const key = quote(this.projector.keyColumn);
+    return this.insert('lock', keys.map((k) => this.projector.initial(k)), `ON CONFLICT (${key}) DO UPDATE SET ${key} = EXCLUDED.${key} RETURNING *`);
+  }
+
+  write(rows: readonly ObjectLiteral[]): Statement {
+    const key = quote(this.projector.keyColumn);
+    const updates = this.columns
+      .filter((column) => column.databaseName !== this.projector.keyColumn)
+      .map((column) => `${quote(column.databaseName)} = EXCLUDED.${quote(column.databaseName)}`)
+      .join(', ');
+    return this.insert('write', rows, `ON CONFLICT (${key}) DO UPDATE SET ${updates}`);
+  }
+
+  private insert(kind: string, rows: readonly ObjectLiteral[], tail: string): Statement {
+    const width = this.columns.length;
+    const cacheKey = `${kind}/${rows.length}`;
+    let text = this.texts.get(cacheKey);
+    if (!text) {
+      const tuples = rows.map((_, r) => `(${this.columns.map((_, c) => `$${r * width + c + 1}`).join(', ')})`);
+      text = `INSERT INTO ${quote(this.projector.table)} (${this.columns.map((column) => quote(column.databaseName)).join(', ')}) VALUES ${tuples.join(', ')} ${tail}`;
+      this.texts.set(cacheKey, text);
+    }
+    const driver = this.manager.connection.driver;
+    const values = rows.flatMap((row) => this.columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column)));
+    return { text, values };
+  }
+}
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+const projectionSql = new WeakMap<Projector, ProjectionSql>();
+
+function sqlFor(manager: EntityManager, projector: Projector): ProjectionSql {
+  let sql = projectionSql.get(projector);
+  if (!sql) projectionSql.set(projector, (sql = new ProjectionSql(manager, projector)));
+  return sql;
+}
+
+/** The statement that creates and locks the plan's rows, returning them. */
+export function lockStatement(manager: EntityManager, plan: ProjectionPlan): Statement {
+  return sqlFor(manager, plan.projector).lock(plan.keys);
+}
+
+/** Evolves the locked rows through the events, in event order, and returns the statement that writes them. */
+export function evolveStatement(manager: EntityManager, plan: ProjectionPlan, lockedRaw: ObjectLiteral[], events: readonly StoredEvent[]): Statement {
+  const { projector } = plan;
+  const metadata = manager.getRepository(projector.entity).metadata;
+  const rows = new Map<string, ObjectLiteral>(
+    lockedRaw.map((raw) => {
+      const row = hydrate(manager, metadata, raw);
+      return [String(row[projector.keyProperty]), row];
+    }),
+  );
+  for (const event of events) {
+    if (!projector.eventTypes.includes(event.type)) continue;
+    for (const key of keysOf(projector, event)) rows.set(key, projector.evolve(rows.get(key) ?? projector.initial(key), event));
+  }
+  return sqlFor(manager, projector).write([...rows.values()]);
+}
+
+/**
+ * Applies events to every projector that handles them, one statement at a time. The UnitOfWork
+ * sends the same statements pipelined (lib/event-store/unit-of-work.ts); this form serves scripts
+ * and tests that hold a plain transaction.
  */
 export async function applyProjectors(manager: EntityManager, projectors: readonly Projector[], events: readonly StoredEvent[]): Promise<void> {
-  for (const projector of projectors) {
-    const relevant = events.filter((event) => projector.eventTypes.includes(event.type));
-    if (relevant.length === 0) continue;
-    const keyed = relevant.flatMap((event) => keysOf(projector, event).map((key) => ({ event, key })));
-    if (keyed.length === 0) continue;
-
-    const keys = [...new Set(keyed.map((item) => item.key))].sort();
-    const repository = manager.getRepository(projector.entity);
-    // One statement creates the missing rows and locks them all, in key order, returning them: a
-    // concurrent writer creating the same row waits on this insert instead of both starting from an
-    // empty row and one overwriting the other. (The no-op update is what locks an existing row.)
-    const locked = await repository
-      .createQueryBuilder()
-      .insert()
-      .values(keys.map((key) => projector.initial(key)))
-      .orUpdate([projector.keyColumn], [projector.keyColumn])
-      .returning('*')
-      .updateEntity(false)
-      .execute();
-    const rows = new Map<string, ObjectLiteral>(
-      (locked.raw as ObjectLiteral[]).map((raw) => {
-        const row = hydrate(manager, repository.metadata, raw);
-        return [String(row[projector.keyProperty]), row];
-      }),
-    );
-
-    for (const { event, key } of keyed) {
-      rows.set(key, projector.evolve(rows.get(key) ?? projector.initial(key), event));
-    }
-    await repository.upsert([...rows.values()], [projector.keyProperty]);
+  for (const plan of planProjections(projectors, events)) {
+    const lock = lockStatement(manager, plan);
+    const locked: ObjectLiteral[] = await manager.query(lock.text, lock.values);
+    const write = evolveStatement(manager, plan, locked, events);
+    await manager.query(write.text, write.values);
   }
 }
 

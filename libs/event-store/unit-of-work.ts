@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource, type EntityManager, type ObjectLiteral, QueryFailedError } from 'typeorm';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import { ConcurrencyError } from '../errors/domain-error.js';
 import { type Actor, EventCommitted, type EventDefinition, type StoredEvent } from './event.js';
-import { applyProjectors, ProjectorRegistry } from './projector.js';
+import { PipelinedConnection } from './pipelined-connection.js';
+import { evolveStatement, lockStatement, planProjections, ProjectorRegistry, type Statement } from './projector.js';
 import { type ActivityLogRow, STORED_EVENT_COLUMNS, toStoredEvent } from './stored-event.js';
 
 interface PendingEvent {
@@ -30,6 +33,7 @@ export interface RecordOptions {
 /** What a command handler gets inside `UnitOfWork.run`: the transaction's manager and `record`. */
 export class Transaction {
   readonly pending: PendingEvent[] = [];
+  readonly deferredWrites: Statement[] = [];
   private readonly afterCommitHooks: Array<() => void | Promise<void>> = [];
 
   constructor(
@@ -48,6 +52,16 @@ export class Transaction {
 
   record<P extends object>(definition: EventDefinition<P>, streamId: string, data: P, options: RecordOptions = {}): void {
     this.pending.push({ definition, streamId, data, ...options });
+  }
+
+  /**
+   * Queues a write whose answer the command does not need: it is sent with the events, in the same
+   * round trip, in the order queued. Use it for writes the command has already checked (a new row
+   * with an id made here); a failure still rolls the whole command back, but reaches the caller
+   * as a database error rather than a domain error.
+   */
+  write(text: string, values: unknown[]): void {
+    this.deferredWrites.push({ text, values });
   }
 
   /** Runs after COMMIT (never for a rolled-back command); for best-effort side effects only. */
@@ -96,45 +110,72 @@ export class UnitOfWork {
   }
 
   private async attempt<T>(actor: Actor, work: (tx: Transaction) => Promise<T>, expose: (tx: Transaction) => void): Promise<T> {
-    let tx!: Transaction;
-    let stored: StoredEvent[] = [];
-    const result = await this.dataSource.transaction(async (manager) => {
-      tx = new Transaction(manager, actor);
+    const runner = this.dataSource.createQueryRunner() as PostgresQueryRunner;
+    const connection = new PipelinedConnection((await runner.connect()) as PoolClient);
+    // The transaction is opened by PipelinedConnection with the first statement; TypeORM must not open its own.
+    runner.isTransactionActive = true;
+    let committed = false;
+    try {
+      const tx = new Transaction(runner.manager, actor);
       expose(tx);
-      const value = await work(tx);
-      stored = await appendEvents(manager, tx.actor, tx.pending);
-      await applyProjectors(manager, this.projectors.all(), stored);
-      return value;
-    });
-    for (const event of stored) this.eventBus.publish(new EventCommitted(event));
-    for (const hook of tx.hooks) {
-      try {
-        await hook();
-      } catch (error) {
-        this.logger.warn(`after-commit hook failed: ${String(error)}`);
+      const result = await work(tx);
+      const stored = await this.commit(connection, runner.manager, tx);
+      committed = true;
+      for (const event of stored) this.eventBus.publish(new EventCommitted(event));
+      for (const hook of tx.hooks) {
+        try {
+          await hook();
+        } catch (error) {
+          this.logger.warn(`after-commit hook failed: ${String(error)}`);
+        }
       }
+      return result;
+    } finally {
+      if (!committed) await connection.rollback();
+      runner.isTransactionActive = false;
+      connection.restore();
+      await runner.release();
     }
-    return result;
+  }
+
+  /**
+   * Appends the recorded events, updates the read models and commits, in two round trips: the
+   * deferred writes, the append and the projection row locks, then the projection writes with COMMIT.
+   */
+  private async commit(connection: PipelinedConnection, manager: EntityManager, tx: Transaction): Promise<StoredEvent[]> {
+    if (tx.pending.length === 0) {
+      if (connection.inTransaction || tx.deferredWrites.length > 0) await connection.batch([...tx.deferredWrites, { text: 'COMMIT', values: [] }]);
+      return [];
+    }
+    const versions = await nextVersions(manager, tx.pending);
+    const plans = planProjections(this.projectors.all(), tx.pending.map((event) => ({ type: event.definition.type, data: event.data as Record<string, unknown> })));
+    const written = tx.deferredWrites.length;
+    const answers = await connection.batch([...tx.deferredWrites, appendStatement(tx.actor, tx.pending, versions), ...plans.map((plan) => lockStatement(manager, plan))]);
+    const [appended, ...locked] = answers.slice(written);
+    // Mapped from the stored rows, exactly as a replay reads them, so live projections and rebuilds see equal events.
+    const stored = (appended as ActivityLogRow[]).map(toStoredEvent);
+    const writes = plans.map((plan, index) => evolveStatement(manager, plan, locked[index] as ObjectLiteral[], stored));
+    await connection.batch([...writes, { text: 'COMMIT', values: [] }]);
+    return stored;
   }
 }
 
 const MAX_ATTEMPTS = 5;
 
 function isConcurrencyFailure(error: unknown): boolean {
-  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  // TypeORM wraps driver errors; statements the UnitOfWork pipelines itself fail with the driver's own.
+  const driverError = (error instanceof QueryFailedError ? error.driverError : error) as { code?: string; constraint?: string } | undefined;
   if (driverError?.code === '23505' && driverError.constraint === STREAM_VERSION_CONSTRAINT) return true;
   return driverError?.code === '40001' || driverError?.code === '40P01';
 }
 
-/** Appends the transaction's events to activity_logs in one statement and returns them as stored. */
-export async function appendEvents(manager: EntityManager, actor: Actor, pending: readonly PendingEvent[]): Promise<StoredEvent[]> {
-  if (pending.length === 0) return [];
-  const versions = await nextVersions(manager, pending);
-  const column = <T>(pick: (event: PendingEvent, index: number) => T): T[] => pending.map(pick);
+/** The INSERT that appends a command's events and returns them as stored. */
+export function appendStatement(actor: Actor, pending: readonly PendingEvent[], versions: readonly number[]): Statement {
+  const column = <T>(pick: (event: PendingEvent) => T): T[] => pending.map(pick);
   // One array per column (not one placeholder per value), so a large roster import stays far below
   // PostgreSQL's 65,535 bind parameters; WITH ORDINALITY keeps positions in recording order.
-  const rows: ActivityLogRow[] = await manager.query(
-    `INSERT INTO activity_logs (user_id, action, resource_type, resource_id, metadata, ip_address, user_agent, request_id,
+  return {
+    text: `INSERT INTO activity_logs (user_id, action, resource_type, resource_id, metadata, ip_address, user_agent, request_id,
                                 stream_type, stream_id, stream_version, event_type, schema_version)
      SELECT $1::uuid, e.action, e.resource_type, e.resource_id, e.metadata, $2::inet, $3::text, $4::text,
             e.stream_type, e.stream_id, e.stream_version, e.event_type, e.schema_version
@@ -142,7 +183,7 @@ export async function appendEvents(manager: EntityManager, actor: Actor, pending
             WITH ORDINALITY AS e(action, resource_type, resource_id, metadata, stream_type, stream_id, stream_version, event_type, schema_version, n)
       ORDER BY e.n
      RETURNING ${STORED_EVENT_COLUMNS}`,
-    [
+    values: [
       actor.userId,
       actor.ip ?? null,
       actor.userAgent ?? null,
@@ -153,12 +194,18 @@ export async function appendEvents(manager: EntityManager, actor: Actor, pending
       column((event) => JSON.stringify(event.data)),
       column((event) => event.definition.streamType),
       column((event) => event.streamId),
-      versions,
+      [...versions],
       column((event) => event.definition.type),
       column((event) => event.definition.schemaVersion),
     ],
-  );
-  // Mapped from the stored row, exactly as a replay reads it, so live projections and rebuilds see equal events.
+  };
+}
+
+/** Appends events inside a transaction the caller holds (scripts and tests; commands go through UnitOfWork.run). */
+export async function appendEvents(manager: EntityManager, actor: Actor, pending: readonly PendingEvent[]): Promise<StoredEvent[]> {
+  if (pending.length === 0) return [];
+  const statement = appendStatement(actor, pending, await nextVersions(manager, pending));
+  const rows: ActivityLogRow[] = await manager.query(statement.text, statement.values);
   return rows.map(toStoredEvent);
 }
 

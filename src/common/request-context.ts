@@ -9,6 +9,8 @@ export interface AuthenticatedUser {
   email: string;
   name: string | null;
   role: 'teacher' | 'admin';
+  /** The school the user belongs to, when known (OneRoster imports set it). */
+  schoolId: string | null;
   /** How this request was authenticated. */
   via: 'session' | 'token';
   sessionId?: string;

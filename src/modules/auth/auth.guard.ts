@@ -14,6 +14,7 @@ interface PrincipalRow {
   email: string;
   name: string | null;
   role: Role;
+  school_id: string | null;
   session_id?: string;
   csrf_token?: string;
   token_id?: string;
@@ -64,7 +65,7 @@ export class AuthGuard implements CanActivate {
         throw new DomainError('unauthorized', 'INVALID_TOKEN', 'The Authorization header must be "Bearer <HandMark API token>"');
       }
       const rows: PrincipalRow[] = await this.dataSource.query(
-        `SELECT u.id, u.email, u.name, u.role, t.id AS token_id,
+        `SELECT u.id, u.email, u.name, u.role, u.school_id, t.id AS token_id,
                 (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS last_used_stale
            FROM api_tokens t JOIN users u ON u.id = t.user_id
           WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.disabled_at IS NULL`,
@@ -79,7 +80,7 @@ export class AuthGuard implements CanActivate {
     const cookie = (request.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
     if (!cookie) return undefined;
     const rows: PrincipalRow[] = await this.dataSource.query(
-      `SELECT u.id, u.email, u.name, u.role, s.id AS session_id, s.csrf_token
+      `SELECT u.id, u.email, u.name, u.role, u.school_id, s.id AS session_id, s.csrf_token
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
       [sha256(cookie)],
@@ -90,5 +91,5 @@ export class AuthGuard implements CanActivate {
 }
 
 function pick(row: PrincipalRow) {
-  return { id: row.id, email: row.email, name: row.name, role: row.role };
+  return { id: row.id, email: row.email, name: row.name, role: row.role, schoolId: row.school_id };
 }

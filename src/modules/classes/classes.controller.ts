@@ -23,8 +23,8 @@ export class ClassesController {
 
   /** Creates a class owned by the signed-in teacher, in their school. */
   @Post()
-  create(@Body() body: CreateClassDto, @CurrentActor() actor: Actor): Promise<ClassDto> {
-    return this.commands.execute(new CreateClassCommand(actor, body));
+  create(@Body() body: CreateClassDto, @CurrentActor() actor: Actor, @CurrentUser() user: AuthenticatedUser): Promise<ClassDto> {
+    return this.commands.execute(new CreateClassCommand(actor, user.schoolId, body));
   }
 
   /** The signed-in teacher's classes, sorted by name; archived classes only with includeArchived=true. */

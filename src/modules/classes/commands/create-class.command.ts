@@ -1,10 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Actor } from '../../../../libs/event-store/event.js';
 import { UnitOfWork } from '../../../../libs/event-store/unit-of-work.js';
 import type { ClassDto } from '../classes.dto.js';
 import { ClassCreated } from '../classes.events.js';
-import { SchoolClass } from '../school-class.entity.js';
-import { toClassDto } from '../queries/get-class.query.js';
 
 export interface NewClass {
   name: string;
@@ -17,6 +16,8 @@ export interface NewClass {
 export class CreateClassCommand extends Command<ClassDto> {
   constructor(
     readonly actor: Actor,
+    /** The owner's school (from their user row, which the auth guard has read). */
+    readonly schoolId: string | null,
     readonly fields: NewClass,
   ) {
     super();
@@ -27,32 +28,20 @@ export class CreateClassCommand extends Command<ClassDto> {
 export class CreateClassHandler implements ICommandHandler<CreateClassCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  execute({ actor, fields }: CreateClassCommand): Promise<ClassDto> {
+  execute({ actor, schoolId, fields }: CreateClassCommand): Promise<ClassDto> {
     return this.uow.run(actor, async (tx) => {
       const ownerId = actor.userId!;
-      const [owner]: Array<{ school_id: string | null }> = await tx.manager.query(`SELECT school_id FROM users WHERE id = $1`, [ownerId]);
-      const cls = await tx.manager.getRepository(SchoolClass).save({
-        userId: ownerId,
-        schoolId: owner?.school_id ?? null,
-        name: fields.name,
-        gradeLevel: fields.gradeLevel ?? null,
-        subject: fields.subject ?? null,
-        academicYear: fields.academicYear ?? null,
-        version: 1,
-      });
-      const saved = await tx.manager.getRepository(SchoolClass).findOneByOrFail({ id: cls.id });
-      tx.record(
-        ClassCreated,
-        saved.id,
-        {
-          classId: saved.id,
-          ownerId,
-          fields: { name: saved.name, gradeLevel: saved.gradeLevel, subject: saved.subject, academicYear: saved.academicYear, schoolId: saved.schoolId },
-          source: 'teacher',
-        },
-        { expectedVersion: 0 },
+      const id = randomUUID();
+      const now = new Date();
+      const values = { name: fields.name, gradeLevel: fields.gradeLevel ?? null, subject: fields.subject ?? null, academicYear: fields.academicYear ?? null };
+      // Nothing to read first: the row goes out with its event in the command's single write round trip.
+      tx.write(
+        `INSERT INTO classes (id, user_id, school_id, name, grade_level, subject, academic_year, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`,
+        [id, ownerId, schoolId, values.name, values.gradeLevel, values.subject, values.academicYear, now],
       );
-      return toClassDto(saved, 0);
+      tx.record(ClassCreated, id, { classId: id, ownerId, fields: { ...values, schoolId }, source: 'teacher' }, { expectedVersion: 0 });
+      return { id, ...values, schoolId, archivedAt: null, version: 1, studentCount: 0, createdAt: now, updatedAt: now };
     });
   }
 }
