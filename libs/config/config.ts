@@ -2,6 +2,8 @@
  * Typed configuration read from the environment and validated once at boot.
  * Every problem is collected so the operator sees the whole list at once.
  */
+import { DEFAULT_MODEL_PRICES, type ModelPrice, parseModelPrices } from '../ai/model-catalog.js';
+
 export type NodeEnv = 'development' | 'production' | 'test';
 
 export interface AppConfig {
@@ -34,9 +36,35 @@ export interface AppConfig {
     apiKey?: string;
     baseUrl?: string;
     model: string;
+    /** False without ANTHROPIC_API_KEY; `disabledReason` then says why, for health and the API. */
+    enabled: boolean;
+    disabledReason?: string;
+    /** Deadline of one call to Claude, retries and their waits included. */
+    requestTimeoutMs: number;
+    maxRetries: number;
+    /** The longest retry-after a call waits for; a longer one fails fast so the job is rescheduled. */
+    maxRetryAfterMs: number;
+    /** Requests to Claude in flight at once; halves on 429/529 and grows back. */
+    maxConcurrency: number;
+    /** USD per million tokens by model id (the defaults in libs/ai/model-catalog.ts plus AI_PRICES). */
+    prices: Record<string, ModelPrice>;
   };
   audit: {
     sealIntervalMs: number;
+  };
+  /** Where uploaded files live (content-addressed blobs) and how large uploads may be. */
+  storage: {
+    dir: string;
+  };
+  uploads: {
+    maxFileBytes: number;
+    /** A whole class's scanned stack is one PDF, allowed to be larger than a single file. */
+    maxStackBytes: number;
+    maxFiles: number;
+    maxPixels: number;
+    maxPdfPages: number;
+    /** Worker threads that render PDF pages (pdfjs blocks the thread that calls it); 0 renders on the main thread. */
+    renderThreads: number;
   };
 }
 
@@ -162,6 +190,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     r.problems.push('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are required when NODE_ENV=production (there is no other way to sign in)');
   }
 
+  const aiPricesJson = r.raw('AI_PRICES');
+  const aiPrices = aiPricesJson === undefined ? { prices: {}, problems: [] } : parseModelPrices('AI_PRICES', aiPricesJson);
+  r.problems.push(...aiPrices.problems);
+  const anthropicApiKey = r.raw('ANTHROPIC_API_KEY');
+
   const config: AppConfig = {
     nodeEnv,
     port,
@@ -184,12 +217,30 @@ export function loadConfig(env: Env = process.env): AppConfig {
       google,
     },
     ai: {
-      apiKey: r.raw('ANTHROPIC_API_KEY'),
+      apiKey: anthropicApiKey,
       baseUrl: r.url('ANTHROPIC_BASE_URL', ['http:', 'https:']),
       model: r.string('ANTHROPIC_MODEL', 'claude-sonnet-4-5-20250929'),
+      enabled: anthropicApiKey !== undefined,
+      disabledReason: anthropicApiKey === undefined ? 'AI grading is disabled: ANTHROPIC_API_KEY is not set, so submissions wait for manual grading' : undefined,
+      requestTimeoutMs: r.int('AI_REQUEST_TIMEOUT_MS', 90_000, 1_000, 600_000),
+      maxRetries: r.int('AI_MAX_RETRIES', 2, 0, 10),
+      maxRetryAfterMs: r.int('AI_MAX_RETRY_AFTER_MS', 60_000, 0, 3_600_000),
+      maxConcurrency: r.int('AI_MAX_CONCURRENCY', 4, 1, 256),
+      prices: { ...DEFAULT_MODEL_PRICES, ...aiPrices.prices },
     },
     audit: {
       sealIntervalMs: r.int('AUDIT_SEAL_INTERVAL_MS', 500, 20, 60_000),
+    },
+    storage: {
+      dir: r.string('STORAGE_DIR', `${r.string('DATA_DIR', './data').replace(/\/+$/, '')}/storage`),
+    },
+    uploads: {
+      maxFileBytes: r.int('UPLOAD_MAX_FILE_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxStackBytes: r.int('UPLOAD_MAX_STACK_BYTES', 250 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
+      maxFiles: r.int('UPLOAD_MAX_FILES', 60, 1, 500),
+      maxPixels: r.int('UPLOAD_MAX_PIXELS', 64_000_000, 1_000_000, 268_000_000),
+      maxPdfPages: r.int('UPLOAD_MAX_PDF_PAGES', 200, 1, 2000),
+      renderThreads: r.int('UPLOAD_RENDER_THREADS', 2, 0, 16),
     },
   };
   if (r.problems.length > 0) throw new ConfigValidationError(r.problems);
