@@ -84,13 +84,19 @@ class ProjectionSql {
   }
 
   /**
-   * Creates the missing rows and locks them all, in key order, returning them: a concurrent writer
-   * creating the same row waits on this insert instead of both starting from an empty row and one
-   * overwriting the other. (The no-op update is what locks an existing row.)
+   * Two statements, sent together: create the missing rows, then lock them all in key order and
+   * return them. A concurrent writer creating the same row waits on the first instead of both
+   * starting from an empty row and one overwriting the other; the second takes row locks without
+   * writing a new row version (a no-op update would).
    */
-  lock(keys: readonly string[]): Statement {
+  lock(keys: readonly string[]): [Statement, Statement] {
     const key = quote(this.projector.keyColumn);
-    return this.insert('lock', keys.map((k) => this.projector.initial(k)), `ON CONFLICT (${key}) DO UPDATE SET ${key} = EXCLUDED.${key} RETURNING *`);
+    const create = this.insert('create', keys.map((k) => this.projector.initial(k)), `ON CONFLICT (${key}) DO NOTHING`);
+    const select = {
+      text: `SELECT * FROM ${quote(this.projector.table)} WHERE ${key} = ANY($1) ORDER BY ${key} FOR UPDATE`,
+      values: [[...keys]],
+    };
+    return [create, select];
   }
 
   write(rows: readonly ObjectLiteral[]): Statement {
@@ -127,8 +133,8 @@ function sqlFor(manager: EntityManager, projector: Projector): ProjectionSql {
   return sql;
 }
 
-/** The statement that creates and locks the plan's rows, returning them. */
-export function lockStatement(manager: EntityManager, plan: ProjectionPlan): Statement {
+/** The statements that create and lock the plan's rows; the second returns them. */
+export function lockStatements(manager: EntityManager, plan: ProjectionPlan): [Statement, Statement] {
   return sqlFor(manager, plan.projector).lock(plan.keys);
 }
 
@@ -156,7 +162,8 @@ export function evolveStatement(manager: EntityManager, plan: ProjectionPlan, lo
  */
 export async function applyProjectors(manager: EntityManager, projectors: readonly Projector[], events: readonly StoredEvent[]): Promise<void> {
   for (const plan of planProjections(projectors, events)) {
-    const lock = lockStatement(manager, plan);
+    const [create, lock] = lockStatements(manager, plan);
+    await manager.query(create.text, create.values);
     const locked: ObjectLiteral[] = await manager.query(lock.text, lock.values);
     const write = evolveStatement(manager, plan, locked, events);
     await manager.query(write.text, write.values);

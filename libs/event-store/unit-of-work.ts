@@ -6,7 +6,7 @@ import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryR
 import { ConcurrencyError } from '../errors/domain-error.js';
 import { type Actor, EventCommitted, type EventDefinition, type StoredEvent } from './event.js';
 import { PipelinedConnection } from './pipelined-connection.js';
-import { evolveStatement, lockStatement, planProjections, ProjectorRegistry, type Statement } from './projector.js';
+import { evolveStatement, lockStatements, planProjections, ProjectorRegistry, type Statement } from './projector.js';
 import { type ActivityLogRow, STORED_EVENT_COLUMNS, toStoredEvent } from './stored-event.js';
 
 interface PendingEvent {
@@ -150,8 +150,9 @@ export class UnitOfWork {
     const versions = await nextVersions(manager, tx.pending);
     const plans = planProjections(this.projectors.all(), tx.pending.map((event) => ({ type: event.definition.type, data: event.data as Record<string, unknown> })));
     const written = tx.deferredWrites.length;
-    const answers = await connection.batch([...tx.deferredWrites, appendStatement(tx.actor, tx.pending, versions), ...plans.map((plan) => lockStatement(manager, plan))]);
-    const [appended, ...locked] = answers.slice(written);
+    const answers = await connection.batch([...tx.deferredWrites, appendStatement(tx.actor, tx.pending, versions), ...plans.flatMap((plan) => lockStatements(manager, plan))]);
+    const [appended, ...lockAnswers] = answers.slice(written);
+    const locked = plans.map((_, index) => lockAnswers[index * 2 + 1]);
     // Mapped from the stored rows, exactly as a replay reads them, so live projections and rebuilds see equal events.
     const stored = (appended as ActivityLogRow[]).map(toStoredEvent);
     const writes = plans.map((plan, index) => evolveStatement(manager, plan, locked[index] as ObjectLiteral[], stored));
