@@ -219,7 +219,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ai: {
       apiKey: anthropicApiKey,
       baseUrl: r.url('ANTHROPIC_BASE_URL', ['http:', 'https:']),
-      model: r.string('ANTHROPIC_MODEL', 'claude-sonnet-4-5-20250929'),
+      model: r.string('ANTHROPIC_MODEL', 'claude-sonnet-4-6'),
       enabled: anthropicApiKey !== undefined,
       disabledReason: anthropicApiKey === undefined ? 'AI grading is disabled: ANTHROPIC_API_KEY is not set, so submissions wait for manual grading' : undefined,
       requestTimeoutMs: r.int('AI_REQUEST_TIMEOUT_MS', 90_000, 1_000, 600_000),

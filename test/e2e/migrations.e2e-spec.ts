@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../libs/database/data-source-options.js';
+import { migrate } from '../../libs/database/migrate.js';
+import { migrations } from '../../migrations/index.js';
+import { entities } from '../../src/entities.js';
+import { assertTestDatabase } from '../setup/create-test-app.js';
+
+const KEY_TABLES = ['activity_log_chain', 'activity_logs', 'api_tokens', 'classes', 'oauth_states', 'schools', 'sessions', 'students', 'teacher_dashboard', 'users'];
+
+/** Every schema object migrations create in public, apart from TypeORM's own bookkeeping tables. */
+const SCHEMA_OBJECTS = `
+  SELECT 'table ' || tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('migrations', 'typeorm_metadata')
+  UNION ALL SELECT 'view ' || viewname FROM pg_views WHERE schemaname = 'public'
+  UNION ALL SELECT 'sequence ' || sequencename FROM pg_sequences WHERE schemaname = 'public' AND sequencename <> 'migrations_id_seq'
+  UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+  UNION ALL SELECT 'type ' || typname FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype IN ('e', 'd', 'c') AND typrelid = 0
+  ORDER BY 1`;
+
+/** A brand-new empty database on the test server, dropped afterwards. */
+async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = process.env.HANDMARK_TEST_ADMIN_DATABASE_URL;
+  if (!adminUrl) throw new Error('HANDMARK_TEST_ADMIN_DATABASE_URL is not set: run the tests through jest (global setup provides it)');
+  const name = `handmark_migrations_test_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  assertTestDatabase(url.toString());
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+describe('migrations on a fresh database: up, all the way down, and up again', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let dataSource: DataSource;
+  const query = <T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> => dataSource.query(sql, params);
+  const tableNames = async () => (await query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).map((row) => row.tablename);
+
+  beforeAll(async () => {
+    database = await createScratchDatabase();
+    dataSource = new DataSource(dataSourceOptions(database.url, entities, migrations, 2));
+    await dataSource.initialize();
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('applies every migration in order on an empty database', async () => {
+    expect(await migrate(database.url, migrations)).toEqual(migrations.map((migration) => new migration().name ?? migration.name));
+    expect(await tableNames()).toEqual(expect.arrayContaining([...KEY_TABLES, 'migrations']));
+    expect(await migrate(database.url, migrations)).toEqual([]);
+  });
+
+  it('creates the CHECK constraints and rejects a row that breaks them', async () => {
+    const checks = await query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE contype = 'c' AND connamespace = 'public'::regnamespace`);
+    expect(checks.map((row) => row.conname)).toEqual(expect.arrayContaining(['users_role_check', 'users_subscription_tier_check', 'users_email_check', 'activity_logs_stream_version_check']));
+
+    await expect(query(`INSERT INTO users (email, role) VALUES ('root@district.test', 'superuser')`)).rejects.toMatchObject({
+      driverError: { code: '23514', constraint: 'users_role_check' },
+    });
+    await expect(query(`INSERT INTO users (email) VALUES ('Mixed.Case@District.test')`)).rejects.toMatchObject({
+      driverError: { code: '23514', constraint: 'users_email_check' },
+    });
+    await expect(query(`INSERT INTO schools (name) VALUES ('   ')`)).rejects.toMatchObject({ driverError: { code: '23514' } });
+    const [user] = await query<{ role: string }>(`INSERT INTO users (email) VALUES ('teacher@district.test') RETURNING role`);
+    expect(user.role).toBe('teacher');
+  });
+
+  it('makes activity_logs append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
+    const triggers = await query<{ tgname: string }>(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'activity_logs'::regclass AND NOT tgisinternal ORDER BY 1`);
+    expect(triggers.map((row) => row.tgname)).toEqual(expect.arrayContaining(['activity_logs_append_only', 'activity_logs_no_truncate']));
+
+    await query(
+      `INSERT INTO activity_logs (action, stream_type, stream_id, stream_version, event_type) VALUES ('user.login', 'user', gen_random_uuid(), 1, 'UserSignedIn')`,
+    );
+    const refused = { driverError: { code: '42501', message: expect.stringContaining('activity_logs is append-only') } };
+    await expect(query(`UPDATE activity_logs SET action = 'user.logout'`)).rejects.toMatchObject(refused);
+    await expect(query(`DELETE FROM activity_logs`)).rejects.toMatchObject(refused);
+    await expect(query(`TRUNCATE activity_logs`)).rejects.toMatchObject(refused);
+    expect(await query(`SELECT action FROM activity_logs`)).toEqual([{ action: 'user.login' }]);
+    await expect(query(`INSERT INTO activity_logs (action, stream_type, stream_id, stream_version, event_type) VALUES ('Not An Action', 'user', gen_random_uuid(), 1, 'X')`)).rejects.toMatchObject({
+      driverError: { code: '23514' },
+    });
+  });
+
+  it('reverts every migration, leaving no table, function or type behind', async () => {
+    for (let pending = migrations.length; pending > 0; pending--) await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await query(`SELECT name FROM migrations`)).toEqual([]);
+    expect((await query<{ name: string }>(SCHEMA_OBJECTS)).map((row) => row.name)).toEqual([]);
+  });
+
+  it('applies them all again after the full revert', async () => {
+    expect(await migrate(database.url, migrations)).toHaveLength(migrations.length);
+    expect(await tableNames()).toEqual(expect.arrayContaining([...KEY_TABLES, 'migrations']));
+    expect(await dataSource.showMigrations()).toBe(false);
+    await expect(query(`INSERT INTO users (email, role) VALUES ('root@district.test', 'owner')`)).rejects.toMatchObject({ driverError: { code: '23514' } });
+  });
+});
