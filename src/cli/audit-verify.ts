@@ -1,11 +1,8 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { DataSource } from 'typeorm';
-import { type AppConfig, ConfigValidationError, loadConfig } from '../../libs/config/config.js';
+import { ConfigValidationError, loadConfig } from '../../libs/config/config.js';
 import { dataSourceOptions } from '../../libs/database/data-source-options.js';
-import { type ResolvedDatabase, resolveDatabase } from '../../libs/database/database-url.js';
+import { resolveDatabaseForTool } from '../../libs/database/database-url.js';
 import { migrate } from '../../libs/database/migrate.js';
 import { type AuditVerification, verifyAuditLog } from '../../libs/event-store/verify.js';
 import { migrations } from '../../migrations/index.js';
@@ -17,28 +14,6 @@ Exit status: 0 intact, 1 tampered (the first bad position is named), 2 could not
 const EXIT_TAMPERED = 1;
 const EXIT_FAILED = 2;
 const EXIT_CONFIG = 78;
-
-/**
- * The embedded PostgreSQL of a HandMark server that is running right now: starting it again would
- * shut the server's database down under it, so the check connects to it instead.
- */
-async function runningEmbeddedDatabase(config: AppConfig): Promise<string | undefined> {
-  const dataDir = path.resolve(config.database.embedded.dataDir);
-  const passwordFile = path.join(dataDir, 'postgres-password');
-  if (config.database.url || !existsSync(path.join(dataDir, 'cluster', 'postmaster.pid')) || !existsSync(passwordFile)) return undefined;
-  const password = (await readFile(passwordFile, 'utf8')).trim();
-  const url = `postgres://handmark:${encodeURIComponent(password)}@127.0.0.1:${config.database.embedded.port}/handmark`;
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return url;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 function summary(result: AuditVerification, elapsedMs: number): string {
   const lines: string[] = [];
@@ -69,8 +44,7 @@ async function main(): Promise<number> {
     return EXIT_FAILED;
   }
   const config = loadConfig();
-  const running = await runningEmbeddedDatabase(config);
-  const database: ResolvedDatabase = running ? { url: running } : await resolveDatabase(config);
+  const database = await resolveDatabaseForTool(config);
   try {
     await migrate(database.url, migrations);
     const dataSource = new DataSource(dataSourceOptions(database.url, [], [], 2));

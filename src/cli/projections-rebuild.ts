@@ -1,11 +1,8 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { DataSource } from 'typeorm';
-import { type AppConfig, ConfigValidationError, loadConfig } from '../../libs/config/config.js';
+import { ConfigValidationError, loadConfig } from '../../libs/config/config.js';
 import { dataSourceOptions } from '../../libs/database/data-source-options.js';
-import { type ResolvedDatabase, resolveDatabase } from '../../libs/database/database-url.js';
+import { resolveDatabaseForTool } from '../../libs/database/database-url.js';
 import { migrate } from '../../libs/database/migrate.js';
 import { rebuildProjections } from '../../libs/event-store/rebuild.js';
 import { migrations } from '../../migrations/index.js';
@@ -27,28 +24,6 @@ function parseOnly(args: string[]): string[] | undefined {
   return names;
 }
 
-/**
- * The embedded PostgreSQL of a HandMark server that is running right now: starting it again would
- * shut the server's database down under it, so the rebuild connects to it instead.
- */
-async function runningEmbeddedDatabase(config: AppConfig): Promise<string | undefined> {
-  const dataDir = path.resolve(config.database.embedded.dataDir);
-  const passwordFile = path.join(dataDir, 'postgres-password');
-  if (config.database.url || !existsSync(path.join(dataDir, 'cluster', 'postmaster.pid')) || !existsSync(passwordFile)) return undefined;
-  const password = (await readFile(passwordFile, 'utf8')).trim();
-  const url = `postgres://handmark:${encodeURIComponent(password)}@127.0.0.1:${config.database.embedded.port}/handmark`;
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return url;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
@@ -57,12 +32,11 @@ async function main(): Promise<void> {
   }
   const only = parseOnly(args);
   const config = loadConfig();
-  const running = await runningEmbeddedDatabase(config);
-  const database: ResolvedDatabase = running ? { url: running } : await resolveDatabase(config);
+  const database = await resolveDatabaseForTool(config);
   console.log(
     config.database.url
       ? 'Using the PostgreSQL at DATABASE_URL'
-      : `Using the embedded PostgreSQL in ${config.database.embedded.dataDir}${running ? ' (already running for a HandMark server)' : ''}`,
+      : `Using the embedded PostgreSQL in ${config.database.embedded.dataDir}${database.shared ? ' (already running for a HandMark server)' : ''}`,
   );
   try {
     await migrate(database.url, migrations);
