@@ -48,6 +48,10 @@ export interface AppConfig {
     maxConcurrency: number;
     /** USD per million tokens by model id (the defaults in libs/ai/model-catalog.ts plus AI_PRICES). */
     prices: Record<string, ModelPrice>;
+    /** The HTTP server also works the AI grading jobs (false: only `npm run worker` processes do). */
+    workerInProcess: boolean;
+    /** How often a Message Batches grading run is polled. */
+    batchPollSeconds: number;
   };
   audit: {
     sealIntervalMs: number;
@@ -227,6 +231,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxRetryAfterMs: r.int('AI_MAX_RETRY_AFTER_MS', 60_000, 0, 3_600_000),
       maxConcurrency: r.int('AI_MAX_CONCURRENCY', 4, 1, 256),
       prices: { ...DEFAULT_MODEL_PRICES, ...aiPrices.prices },
+      workerInProcess: r.bool('AI_WORKER_IN_PROCESS', true),
+      batchPollSeconds: r.int('AI_BATCH_POLL_SECONDS', 60, 1, 3600),
     },
     audit: {
       sealIntervalMs: r.int('AUDIT_SEAL_INTERVAL_MS', 500, 20, 60_000),

@@ -8,6 +8,9 @@ export interface ClassTally {
   students: number;
   /** Assignments of the class (any status). Absent in rows written before assignments existed. */
   assignments?: number;
+  /** Submissions to the class's assignments, and those of them still pending (absent before submissions existed). */
+  submissions?: number;
+  pending?: number;
   archived: boolean;
 }
 

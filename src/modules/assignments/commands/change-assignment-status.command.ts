@@ -1,8 +1,13 @@
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { QueryDeepPartialEntity } from 'typeorm';
+import type { AppConfig } from '../../../../libs/config/config.js';
+import { APP_CONFIG } from '../../../../libs/config/config.module.js';
 import type { Actor } from '../../../../libs/event-store/event.js';
 import { UnitOfWork } from '../../../../libs/event-store/unit-of-work.js';
 import { ConcurrencyError } from '../../../../libs/errors/domain-error.js';
+import { JobQueue } from '../../../../libs/jobs/job-queue.js';
+import { enqueuePendingAiGrading } from '../../grading/grading.events.js';
 import { Assignment } from '../assignment.entity.js';
 import { findOwnedAssignment } from '../assignments.access.js';
 import { type AssignmentDto, toAssignmentDto } from '../assignments.dto.js';
@@ -27,7 +32,11 @@ export class ChangeAssignmentStatusCommand extends Command<AssignmentDto> {
 
 @CommandHandler(ChangeAssignmentStatusCommand)
 export class ChangeAssignmentStatusHandler implements ICommandHandler<ChangeAssignmentStatusCommand> {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly jobs: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   execute({ actor, assignmentId, to, expectedVersion }: ChangeAssignmentStatusCommand): Promise<AssignmentDto> {
     return this.uow.run(actor, async (tx) => {
@@ -53,6 +62,8 @@ export class ChangeAssignmentStatusHandler implements ICommandHandler<ChangeAssi
         { assignmentId, classId: current.classId, ownerId: owned.ownerId, from, to },
         { expectedVersion: current.version },
       );
+      // Activating (or reopening) starts AI grading of the work already uploaded, in this transaction.
+      if (to === 'active') await enqueuePendingAiGrading(this.jobs, this.config, tx, assignmentId);
       return toAssignmentDto(await findOwnedAssignment(tx.manager, actor.userId, assignmentId));
     });
   }

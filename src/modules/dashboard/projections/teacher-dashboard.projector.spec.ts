@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { EventDefinition, StoredEvent } from '../../../../libs/event-store/event.js';
 import { AssignmentCreated } from '../../assignments/assignments.events.js';
 import { ClassArchived, ClassCreated, ClassReassigned, ClassUpdated, StudentAdded, StudentRemoved } from '../../classes/classes.events.js';
+import { type SubmissionStatus, SubmissionStatusChanged, SubmissionUploaded } from '../../submissions/submissions.events.js';
 import type { TeacherDashboard } from '../teacher-dashboard.entity.js';
 import { ownedClasses, teacherDashboardProjector as projector } from './teacher-dashboard.projector.js';
 
@@ -130,6 +131,22 @@ describe('teacher dashboard projector', () => {
   it('leaves assignment and submission counts at zero until their events exist', () => {
     const a = randomUUID();
     expect(given([created(a), added(a)])).toMatchObject({ totalAssignments: 0, totalSubmissions: 0, pendingSubmissions: 0 });
+  });
+
+  it('counts submissions and pending ones per class, once each, and drops them with an archived class', () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const uploaded = (classId: string, submissionId = randomUUID()) =>
+      event(SubmissionUploaded, { submissionId, assignmentId: randomUUID(), classId, ownerId: teacher, uploadId: randomUUID(), studentId: null, matchStatus: 'unmatched', sourceKind: 'text', pageCount: 0, status: 'pending' });
+    const moved = (classId: string, from: SubmissionStatus, to: SubmissionStatus) =>
+      event(SubmissionStatusChanged, { submissionId: randomUUID(), assignmentId: randomUUID(), classId, ownerId: teacher, from, to });
+    const events = [created(a), created(b), added(a), added(a), uploaded(a), uploaded(a), uploaded(b), moved(a, 'pending', 'error'), moved(a, 'error', 'pending'), moved(b, 'pending', 'reviewed')];
+
+    expect(given(events)).toMatchObject({ totalSubmissions: 3, pendingSubmissions: 2, classes: { [a]: { submissions: 2, pending: 2 }, [b]: { submissions: 1, pending: 0 } } });
+    expect(given([...events, archived(a)])).toMatchObject({ totalSubmissions: 1, pendingSubmissions: 0 });
+    // Moves that neither enter nor leave pending do not touch (or lock) the teacher's row.
+    expect(projector.keyOf(moved(a, 'graded', 'reviewed'))).toBeNull();
+    expect(projector.keyOf(moved(a, 'pending', 'grading'))).toBe(teacher);
+    for (let seed = 1; seed <= 10; seed++) expect(given(shuffle(events, seed))).toEqual(given(events));
   });
 
   it('does not change the row it is given', () => {

@@ -2,6 +2,7 @@ import type { StoredEvent } from '../../../../libs/event-store/event.js';
 import type { Projector } from '../../../../libs/event-store/projector.js';
 import { AssignmentCreated } from '../../assignments/assignments.events.js';
 import { ClassArchived, ClassCreated, ClassReassigned, StudentAdded, StudentRemoved } from '../../classes/classes.events.js';
+import { SubmissionStatusChanged, SubmissionUploaded } from '../../submissions/submissions.events.js';
 import { type ClassTally, TeacherDashboard } from '../teacher-dashboard.entity.js';
 
 type Payload = Record<string, any>;
@@ -21,36 +22,57 @@ const classChanges: Record<string, ClassChange> = {
     const sign = userId === data.ownerId ? 1 : -1;
     const students = typeof data.students === 'number' ? data.students : 0;
     const assignments = typeof data.assignments === 'number' ? data.assignments : 0;
-    return { ...tally, owned: tally.owned + sign, students: tally.students + sign * students, assignments: assignmentsOf(tally) + sign * assignments };
+    const submissions = typeof data.submissions === 'number' ? data.submissions : 0;
+    const pending = typeof data.pendingSubmissions === 'number' ? data.pendingSubmissions : 0;
+    return {
+      ...tally,
+      owned: tally.owned + sign,
+      students: tally.students + sign * students,
+      assignments: assignmentsOf(tally) + sign * assignments,
+      submissions: submissionsOf(tally) + sign * submissions,
+      pending: pendingOf(tally) + sign * pending,
+    };
   },
   [ClassArchived.type]: (tally) => ({ ...tally, archived: true }),
   [StudentAdded.type]: (tally) => ({ ...tally, students: tally.students + 1 }),
   [StudentRemoved.type]: (tally) => ({ ...tally, students: tally.students - 1 }),
   [AssignmentCreated.type]: (tally) => ({ ...tally, assignments: assignmentsOf(tally) + 1 }),
+  [SubmissionUploaded.type]: (tally, data) => ({ ...tally, submissions: submissionsOf(tally) + 1, pending: pendingOf(tally) + (data.status === 'pending' ? 1 : 0) }),
+  // Counted per distinct submission (the seed view's pending count multiplied it by the roster size).
+  [SubmissionStatusChanged.type]: (tally, data) => ({ ...tally, pending: pendingOf(tally) + (data.to === 'pending' ? 1 : 0) - (data.from === 'pending' ? 1 : 0) }),
 };
 
 const assignmentsOf = (tally: ClassTally) => tally.assignments ?? 0;
+const submissionsOf = (tally: ClassTally) => tally.submissions ?? 0;
+const pendingOf = (tally: ClassTally) => tally.pending ?? 0;
 
-const EMPTY_TALLY: ClassTally = { owned: 0, students: 0, assignments: 0, archived: false };
+const EMPTY_TALLY: ClassTally = { owned: 0, students: 0, assignments: 0, submissions: 0, pending: 0, archived: false };
 
-const isEmpty = (tally: ClassTally) => tally.owned === 0 && tally.students === 0 && assignmentsOf(tally) === 0 && !tally.archived;
+const isEmpty = (tally: ClassTally) => tally.owned === 0 && tally.students === 0 && assignmentsOf(tally) === 0 && submissionsOf(tally) === 0 && pendingOf(tally) === 0 && !tally.archived;
+
+/** A status change that neither enters nor leaves pending changes no count, so it does not lock the teacher's row. */
+const changesNoCount = (event: StoredEvent) => event.type === SubmissionStatusChanged.type && event.data.from !== 'pending' && event.data.to !== 'pending';
 
 function initial(userId: string): TeacherDashboard {
   return { userId, totalClasses: 0, totalStudents: 0, totalAssignments: 0, totalSubmissions: 0, pendingSubmissions: 0, classes: {}, lastPosition: '0' };
 }
 
 /** Totals over the classes the teacher owns and has not archived, as the seed's teacher_dashboard view counts them. */
-function totals(classes: Record<string, ClassTally>): Pick<TeacherDashboard, 'totalClasses' | 'totalStudents' | 'totalAssignments'> {
+function totals(classes: Record<string, ClassTally>): Pick<TeacherDashboard, 'totalClasses' | 'totalStudents' | 'totalAssignments' | 'totalSubmissions' | 'pendingSubmissions'> {
   let totalClasses = 0;
   let totalStudents = 0;
   let totalAssignments = 0;
+  let totalSubmissions = 0;
+  let pendingSubmissions = 0;
   for (const tally of Object.values(classes)) {
     if (tally.owned <= 0 || tally.archived) continue;
     totalClasses += 1;
     totalStudents += tally.students;
     totalAssignments += assignmentsOf(tally);
+    totalSubmissions += submissionsOf(tally);
+    pendingSubmissions += pendingOf(tally);
   }
-  return { totalClasses, totalStudents, totalAssignments };
+  return { totalClasses, totalStudents, totalAssignments, totalSubmissions, pendingSubmissions };
 }
 
 /** The later of two bigint positions: order-independent, unlike "the last one applied". */
@@ -80,7 +102,7 @@ export const teacherDashboardProjector: Projector<TeacherDashboard> = {
   eventTypes: Object.keys(classChanges),
   keyOf: (event) => {
     const { ownerId, previousOwnerId } = event.data;
-    if (typeof ownerId !== 'string') return null;
+    if (typeof ownerId !== 'string' || changesNoCount(event)) return null;
     return event.type === ClassReassigned.type && typeof previousOwnerId === 'string' ? [previousOwnerId, ownerId] : ownerId;
   },
   initial,
