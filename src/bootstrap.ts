@@ -1,6 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ServeStaticModule } from '@nestjs/serve-static';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import type { AppConfig } from '../libs/config/config.js';
@@ -21,7 +25,8 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, databaseUrl: string, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   await migrate(databaseUrl, migrations);
   const root = AppModule.forRoot(config, databaseUrl);
-  root.imports = [...(root.imports ?? []), ...(options.extraModules ?? [])];
+  const webApp = builtWebApp();
+  root.imports = [...(root.imports ?? []), ...(webApp ? [serveWebApp(webApp)] : []), ...(options.extraModules ?? [])];
   const app = await NestFactory.create<NestExpressApplication>(root, {
     logger: options.logger ?? ['log', 'error', 'warn', 'fatal'],
     bodyParser: true,
@@ -42,6 +47,28 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
   setupSwagger(app);
+}
+
+/** The built web app (web/dist), if `npm run build` made it: seen from src/ under jest, from dist/src/ when compiled. */
+function builtWebApp(): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return [path.resolve(here, '../web/dist'), path.resolve(here, '../../web/dist')].find((dir) => existsSync(path.join(dir, 'index.html')));
+}
+
+/**
+ * Serves the web app at / with index.html for every other non-API GET (client-side routes), after
+ * the API's routes, so unknown /api paths keep their JSON 404. Vite's hashed assets never change.
+ */
+function serveWebApp(rootPath: string): DynamicModule {
+  const assets = path.join(rootPath, 'assets') + path.sep;
+  return ServeStaticModule.forRoot({
+    rootPath,
+    exclude: /^\/api(?:\/|$)/,
+    serveStaticOptions: {
+      setHeaders: (res: { setHeader(name: string, value: string): void }, file: string) =>
+        res.setHeader('Cache-Control', file.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    },
+  });
 }
 
 function setupSwagger(app: INestApplication): void {
