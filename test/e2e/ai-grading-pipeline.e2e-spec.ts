@@ -76,6 +76,14 @@ describe('AI grading of uploaded work', () => {
     });
     expect(grade!.feedback_text).toContain('You subtracted the fractions correctly');
 
+    // The review screen gets the transcription and each criterion's evidence quote through the API.
+    const served = await teacher.get(`/api/submissions/${submission.id}/grade`).expect(200);
+    expect(served.body).toMatchObject({ source: 'ai', aiModel: 'claude-sonnet-4-6', transcription: expect.stringContaining('3/4 - 1/4 = 2/4') });
+    expect(served.body.criteriaScores.map((score: { criterionId: string; evidence: string }) => [score.criterionId, score.evidence])).toEqual([
+      ['crit_1', 'Answer: 1/2 of the pizza is left'],
+      ['crit_2', '3/4 - 1/4 = 2/4 = 1/2'],
+    ]);
+
     const events = await submissionEvents(t.dataSource, submission.id);
     expect(events.map((event) => [event.action, event.metadata.to ?? null])).toEqual([
       ['submission.upload', null],

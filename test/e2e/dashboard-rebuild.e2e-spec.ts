@@ -135,8 +135,8 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
       totalSubmissions: 0,
       pendingSubmissions: 0,
       classes: [
-        { classId: math, students: 2, assignments: 0, archived: false },
-        { classId: science, students: 2, assignments: 0, archived: false },
+        { classId: math, students: 2, assignments: 0, submissions: 0, pending: 0, archived: false },
+        { classId: science, students: 2, assignments: 0, submissions: 0, pending: 0, archived: false },
       ].sort((a, b) => (a.classId < b.classId ? -1 : 1)),
     });
     const [row] = await dashboardRows([teacher.id]);
@@ -160,8 +160,8 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
     expect(response.body).toMatchObject({ totalClasses: 1, totalStudents: 1 });
     expect(response.body.classes).toEqual(
       expect.arrayContaining([
-        { classId: kept, students: 1, assignments: 0, archived: false },
-        { classId: archived, students: 2, assignments: 0, archived: true },
+        { classId: kept, students: 1, assignments: 0, submissions: 0, pending: 0, archived: false },
+        { classId: archived, students: 2, assignments: 0, submissions: 0, pending: 0, archived: true },
       ]),
     );
     expect(await projectedCounts([teacher.id])).toEqual(await seedView([teacher.id]));

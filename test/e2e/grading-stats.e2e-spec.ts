@@ -269,6 +269,14 @@ describe('assignment statistics: projected live, served by GET /api/assignments/
           expect(served.criteria.map((criterion: { criterionId: string }) => criterion.criterionId).sort()).toEqual(Object.keys(row.criteria).sort());
         }
         expect(await dashboardRow(teacher.id)).toEqual(await correctedDashboardView(teacher.id));
+        // Per class, GET /api/dashboard serves the same submission and pending counts (the page lists pending work first).
+        const perClass: Array<{ submissions: number; pending: number }> = await t.dataSource.query(
+          `SELECT count(s.id)::int AS submissions, count(s.id) FILTER (WHERE s.status = 'pending')::int AS pending
+             FROM assignments a LEFT JOIN submissions s ON s.assignment_id = a.id WHERE a.id = ANY($1::uuid[]) GROUP BY a.class_id`,
+          [assignments],
+        );
+        const dashboard = (await teacher.get('/api/dashboard').expect(200)).body;
+        expect(dashboard.classes.map((c: { submissions: number; pending: number }) => ({ submissions: c.submissions, pending: c.pending }))).toEqual(perClass);
 
         const liveStats = await Promise.all(assignments.map((id) => statsRow(t.dataSource, id)));
         const liveDashboard = await dashboardRow(teacher.id);

@@ -5,6 +5,10 @@ export class DashboardClassDto {
   students: number;
   /** Assignments of the class, whatever their status. */
   assignments: number;
+  /** Submissions to the class's assignments. */
+  submissions: number;
+  /** Of those, the ones still waiting to be graded. */
+  pending: number;
   archived: boolean;
 }
 

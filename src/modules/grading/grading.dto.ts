@@ -175,6 +175,8 @@ export class CriterionScoreResultDto {
   score: number;
   maxScore: number;
   reasoning: string | null;
+  /** AI grades: the words of the transcription the AI based this score on. */
+  evidence: string | null;
 }
 
 /** One question's result as returned (answer-key mode). */
@@ -203,6 +205,10 @@ export class GradeDto {
   answers: AnswerResultDto[] | null;
   feedbackText: string | null;
   teacherNotes: string | null;
+  /** AI grades: what the AI read on the student's pages (or the typed text), which the evidence quotes come from. */
+  transcription: string | null;
+  /** AI grades: the Claude model that proposed it. */
+  aiModel: string | null;
   /** teacher: graded by hand; ai: proposed by the AI grader. */
   @ApiProperty({ enum: ['teacher', 'ai'] })
   source: GradeSource;
@@ -289,6 +295,10 @@ export class AssignmentStatsDto {
 }
 
 export function toGradeDto(grade: Grade): GradeDto {
+  const reasoning = grade.aiReasoning ?? {};
+  const evidence = new Map<string, string>(
+    (Array.isArray(reasoning.criteria) ? reasoning.criteria : []).map((criterion: { criterionId: string; evidence?: string }) => [criterion.criterionId, criterion.evidence ?? '']),
+  );
   return {
     id: grade.id,
     submissionId: grade.submissionId,
@@ -302,6 +312,7 @@ export function toGradeDto(grade: Grade): GradeDto {
         score: score.score,
         maxScore: score.max_score,
         reasoning: score.reasoning ?? null,
+        evidence: evidence.get(score.criterion_id) || null,
       })) ?? null,
     answers:
       grade.answers?.map((answer) => ({
@@ -315,6 +326,8 @@ export function toGradeDto(grade: Grade): GradeDto {
       })) ?? null,
     feedbackText: grade.feedbackText,
     teacherNotes: grade.teacherNotes,
+    transcription: typeof reasoning.transcription === 'string' ? reasoning.transcription : null,
+    aiModel: grade.aiModel,
     source: grade.source,
     aiConfidence: grade.aiConfidence,
     flags: grade.flags,

@@ -1632,6 +1632,10 @@ export interface components {
             students: number;
             /** @description Assignments of the class, whatever their status. */
             assignments: number;
+            /** @description Submissions to the class's assignments. */
+            submissions: number;
+            /** @description Of those, the ones still waiting to be graded. */
+            pending: number;
             archived: boolean;
         };
         DashboardDto: {
@@ -1687,6 +1691,8 @@ export interface components {
             score: number;
             maxScore: number;
             reasoning: string | null;
+            /** @description AI grades: the words of the transcription the AI based this score on. */
+            evidence: string | null;
         };
         AnswerResultDto: {
             question: number;
@@ -1717,6 +1723,10 @@ export interface components {
             answers: components["schemas"]["AnswerResultDto"][] | null;
             feedbackText: string | null;
             teacherNotes: string | null;
+            /** @description AI grades: what the AI read on the student's pages (or the typed text), which the evidence quotes come from. */
+            transcription: string | null;
+            /** @description AI grades: the Claude model that proposed it. */
+            aiModel: string | null;
             aiConfidence: number | null;
             flags: string[];
             teacherApproved: boolean;

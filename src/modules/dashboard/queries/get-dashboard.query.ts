@@ -23,7 +23,14 @@ export class GetDashboardHandler implements IQueryHandler<GetDashboardQuery> {
       totalAssignments: row.totalAssignments,
       totalSubmissions: row.totalSubmissions,
       pendingSubmissions: row.pendingSubmissions,
-      classes: ownedClasses(row).map(({ classId, students, assignments, archived }) => ({ classId, students, assignments: assignments ?? 0, archived })),
+      classes: ownedClasses(row).map(({ classId, students, assignments, submissions, pending, archived }) => ({
+        classId,
+        students,
+        assignments: assignments ?? 0,
+        submissions: submissions ?? 0,
+        pending: pending ?? 0,
+        archived,
+      })),
     };
   }
 }

@@ -9,8 +9,8 @@ import { Page } from '../../components/Page';
 import { plural } from '../../components/format';
 import { ClassFormModal } from './ClassFormModal';
 
-/** Per-class counts of the dashboard projection; submissions and pending arrive with the submissions module. */
-type DashboardClass = Schemas['DashboardClassDto'] & { submissions?: number; pending?: number };
+/** Per-class counts of the dashboard projection. */
+type DashboardClass = Schemas['DashboardClassDto'];
 
 function Stat({ label, value, emphasis = false }: { label: string; value: number; emphasis?: boolean }) {
   return (

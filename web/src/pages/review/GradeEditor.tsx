@@ -3,14 +3,8 @@ import { forwardRef, useImperativeHandle, useMemo, useState } from 'react';
 import type { Schemas } from '../../api/client';
 import { formatPoints } from '../../components/format';
 
-/**
- * The grade as the API returns it. The AI grader's transcription and evidence quotes are shown when
- * the grade carries them (the grading module records them; the DTO may not expose them yet).
- */
-export type ReviewGrade = Omit<Schemas['GradeDto'], 'criteriaScores'> & {
-  transcription?: string | null;
-  criteriaScores: Array<Schemas['CriterionScoreResultDto'] & { evidence?: string | null }> | null;
-};
+/** The grade as the API returns it; AI grades carry the transcription and each criterion's evidence quote. */
+export type ReviewGrade = Schemas['GradeDto'];
 type Criterion = Schemas['CriterionDto'];
 
 export const FLAG_TEXT: Record<string, string> = {
