@@ -255,7 +255,7 @@ describe('classes: create, list, read, edit and archive', () => {
     it('rejects a malformed If-Match and a non-UUID id with a 400 naming them', async () => {
       const cls = await createClass(teacher);
       const header = await teacher.patch(`/api/classes/${cls.id}`).set('If-Match', 'yesterday').send({ name: 'X' }).expect(400);
-      expect(header.body.details).toEqual([{ field: 'If-Match', message: expect.stringContaining('version number') }]);
+      expect(header.body.details).toEqual([{ field: 'If-Match', message: expect.stringContaining('the version you last read') }]);
       const id = await teacher.patch('/api/classes/123').send({ name: 'X' }).expect(400);
       expect(id.body.details).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
       expect(await classRow(t.dataSource, cls.id)).toMatchObject({ version: 1 });

@@ -138,7 +138,7 @@ describe('rubric versions: edits never change graded work in place', () => {
     const stale = await teacher.patch(`/api/rubrics/${created.id}`).set('If-Match', '1').send({ name: 'Based on the first draft' }).expect(409);
     expect(stale.body).toMatchObject({ code: 'RUBRIC_VERSION_STALE', message: 'This rubric is at version 2, not 1; reload it and apply your changes again' });
     const malformed = await teacher.patch(`/api/rubrics/${created.id}`).set('If-Match', 'latest').send({ name: 'Whatever' }).expect(400);
-    expect(malformed.body.details).toEqual([{ field: 'If-Match', message: 'If-Match must be the rubric version you last read, for example "3"' }]);
+    expect(malformed.body.details).toEqual([{ field: 'If-Match', message: 'If-Match must be the version you last read, for example "3"' }]);
 
     const current = await teacher.get(`/api/rubrics/${created.id}`).expect(200);
     expect(current.body).toMatchObject({ version: 2, name: 'Second draft' });

@@ -14,9 +14,9 @@ import {
   ClassIdParams,
   CreateAssignmentDto,
   ListAssignmentsQueryDto,
-  parseIfMatch,
   UpdateAssignmentDto,
 } from './assignments.dto.js';
+import { parseIfMatch } from '../../common/http-params.js';
 import { ChangeAssignmentStatusCommand } from './commands/change-assignment-status.command.js';
 import { CreateAssignmentCommand } from './commands/create-assignment.command.js';
 import { UpdateAssignmentCommand } from './commands/update-assignment.command.js';

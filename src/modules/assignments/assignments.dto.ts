@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsIn, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { ValidationFailedError } from '../../../libs/errors/domain-error.js';
 import { PageQuery } from '../../common/pagination.js';
 import { ASSIGNMENT_STATUSES, type AnswerKey, type AssignmentStatus, GRADING_MODES, type GradingMode } from './assignments.events.js';
 import type { OwnedAssignment } from './assignments.access.js';
@@ -215,13 +214,3 @@ function presentStoredAnswerKey(stored: AnswerKey | null): AnswerKey | null {
   return checked.ok ? checked.answerKey : stored;
 }
 
-/** `If-Match: 3`, `"3"` or `W/"3"`: the version the client last read. */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match || Number(match[1]) < 1) {
-    const message = 'If-Match must be the assignment version you last read, for example "3"';
-    throw new ValidationFailedError(`Invalid request: ${message}`, [{ field: 'If-Match', message }]);
-  }
-  return Number(match[1]);
-}

@@ -8,7 +8,7 @@ import { ArchiveClassCommand } from './commands/archive-class.command.js';
 import { CreateClassCommand } from './commands/create-class.command.js';
 import { UpdateClassCommand } from './commands/update-class.command.js';
 import { ClassDto, ClassPageDto, CreateClassDto, ListClassesParams, UpdateClassDto } from './classes.dto.js';
-import { ApiIfMatch, IfMatchVersion, UuidParam } from './classes.params.js';
+import { ApiIfMatch, IfMatchVersion, UuidParam } from '../../common/http-params.js';
 import { GetClassQuery } from './queries/get-class.query.js';
 import { ListClassesQuery } from './queries/list-classes.query.js';
 

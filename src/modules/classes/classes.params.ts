@@ -1,33 +1,6 @@
-import { createParamDecorator, type ExecutionContext, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError, ValidationFailedError } from '../../../libs/errors/domain-error.js';
-
-/** A route parameter that must be a UUID; anything else is a 400 naming the parameter. */
-export const UuidParam = (name: string) =>
-  Param(
-    name,
-    new ParseUUIDPipe({
-      exceptionFactory: () => new ValidationFailedError(`Invalid request: ${name} must be a UUID`, [{ field: name, message: `${name} must be a UUID` }]),
-    }),
-  );
-
-/**
- * The version the client last saw, from `If-Match: 3` (or `"3"`, `W/"3"`); undefined when absent or `*`.
- * A write with a stale version answers 409 instead of overwriting someone else's change.
- */
-export const IfMatchVersion = createParamDecorator((_: unknown, context: ExecutionContext): number | undefined => {
-  const header = context.switchToHttp().getRequest<Request>().header('if-match');
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match || Number(match[1]) < 1) {
-    throw new ValidationFailedError('Invalid request: If-Match must be the version number you last read', [{ field: 'If-Match', message: 'If-Match must be a version number, for example If-Match: 3' }]);
-  }
-  return Number(match[1]);
-});
-
-/** Swagger documentation of the optional If-Match header. */
-export const ApiIfMatch = () => ApiHeader({ name: 'If-Match', required: false, description: 'The version you last read; a different current version answers 409' });
 
 /** What multer keeps of an uploaded file (memory storage). */
 export interface UploadedFileData {

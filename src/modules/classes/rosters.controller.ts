@@ -9,7 +9,8 @@ import { type AuthenticatedUser, CurrentActor, CurrentUser } from '../../common/
 import { ImportOneRosterCommand } from './commands/import-oneroster.command.js';
 import { ImportRosterCsvCommand } from './commands/import-roster-csv.command.js';
 import { OneRosterImportResultDto, OneRosterUploadDto, RosterImportResultDto, RosterUploadDto } from './classes.dto.js';
-import { CSV_MAX_BYTES, ONEROSTER_MAX_BYTES, UploadedContent, UuidParam } from './classes.params.js';
+import { UuidParam } from '../../common/http-params.js';
+import { CSV_MAX_BYTES, ONEROSTER_MAX_BYTES, UploadedContent } from './classes.params.js';
 import { ExportRosterQuery } from './queries/export-roster.query.js';
 
 /** Roster files: a class roster as CSV in and out, and a district's OneRoster bundle. */

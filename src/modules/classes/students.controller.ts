@@ -8,7 +8,7 @@ import { AddStudentCommand } from './commands/add-student.command.js';
 import { RemoveStudentCommand } from './commands/remove-student.command.js';
 import { UpdateStudentCommand } from './commands/update-student.command.js';
 import { CreateStudentDto, ListStudentsParams, StudentDto, StudentPageDto, UpdateStudentDto } from './classes.dto.js';
-import { ApiIfMatch, IfMatchVersion, UuidParam } from './classes.params.js';
+import { ApiIfMatch, IfMatchVersion, UuidParam } from '../../common/http-params.js';
 import { GetStudentQuery } from './queries/get-student.query.js';
 import { ListStudentsQuery } from './queries/list-students.query.js';
 

@@ -22,7 +22,7 @@ import {
   RecordGradeDto,
   type SubmissionStatusDto,
 } from './grading.dto.js';
-import { IfMatchVersion } from './grading.params.js';
+import { IfMatchVersion } from '../../common/http-params.js';
 import { ExportGradesQuery } from './queries/export-grades.query.js';
 import { GetAssignmentStatsQuery } from './queries/get-assignment-stats.query.js';
 import { GetGradeQuery } from './queries/get-grade.query.js';

@@ -17,7 +17,6 @@ import {
   CopyRubricDto,
   CreateRubricDto,
   ListRubricsQueryDto,
-  parseIfMatch,
   type RubricDto,
   RubricIdParams,
   type RubricSummaryDto,
@@ -26,6 +25,7 @@ import {
   type RubricVersionListDto,
   UpdateRubricDto,
 } from './rubrics.dto.js';
+import { parseIfMatch } from '../../common/http-params.js';
 
 @ApiTags('rubrics')
 @Controller('rubrics')

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { ValidationFailedError } from '../../../libs/errors/domain-error.js';
 import { PageQuery } from '../../common/pagination.js';
 import type { RubricVersion } from './rubric-version.entity.js';
 import type { Rubric } from './rubric.entity.js';
@@ -265,13 +264,3 @@ export function toRubricVersionDto(version: RubricVersion): RubricVersionDto {
   };
 }
 
-/** `If-Match: 3`, `"3"` or `W/"3"`: the version the client last read. */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match || Number(match[1]) < 1) {
-    const message = 'If-Match must be the rubric version you last read, for example "3"';
-    throw new ValidationFailedError(message, [{ field: 'If-Match', message }]);
-  }
-  return Number(match[1]);
-}

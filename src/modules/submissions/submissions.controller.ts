@@ -28,7 +28,8 @@ import {
   UploadSubmissionsFormDto,
 } from './submissions.dto.js';
 import type { UploadedFile as UploadedFileData } from './submissions.intake.js';
-import { IdempotencyKey, IfMatchVersion } from './submissions.params.js';
+import { IfMatchVersion } from '../../common/http-params.js';
+import { IdempotencyKey } from './submissions.params.js';
 import { UploadInterceptor } from './upload.interceptor.js';
 
 const IdempotencyKeyHeader = () =>
