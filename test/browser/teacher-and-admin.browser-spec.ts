@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { FileChooser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { buildPdf } from '../factories/pdf.js';
 import { AnthropicFake, reply } from '../fakes/anthropic-fake-server.js';
@@ -122,10 +122,8 @@ describe('the web app in a real browser', () => {
   it('imports a roster: shows the bad rows where they are, then imports the corrected file', async () => {
     await step('roster-import', [teacher], async () => {
       // From the keyboard: the drop zone takes focus, and Enter opens the file chooser.
-      await teacher.getByLabel('Roster CSV file: drop it here, or press Enter to choose it').focus();
-      const chooser = teacher.waitForEvent('filechooser');
-      await teacher.keyboard.press('Enter');
-      await (await chooser).setFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(BAD_ROSTER) });
+      const chooser = await chooseFromKeyboard(teacher, teacher.getByLabel('Roster CSV file: drop it here, or press Enter to choose it'));
+      await chooser.setFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(BAD_ROSTER) });
       await teacher.getByText('The roster was not imported').waitFor();
       const row3 = teacher.locator('tr[data-row="3"]');
       await expect(row3.locator('td[data-invalid]').textContent()).resolves.toContain('not-an-email');
@@ -397,3 +395,20 @@ describe('the web app in a real browser', () => {
     expect(errors).toEqual([]);
   });
 });
+
+/**
+ * Focuses a drop zone and presses Enter until the browser opens its file chooser. Right after a
+ * page renders, the first Enter can land before the drop zone has wired its keyboard handler.
+ */
+async function chooseFromKeyboard(page: Page, dropZone: Locator): Promise<FileChooser> {
+  for (let attempt = 1; ; attempt++) {
+    await dropZone.focus();
+    const chooser = page.waitForEvent('filechooser', { timeout: 3000 });
+    await page.keyboard.press('Enter');
+    try {
+      return await chooser;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}

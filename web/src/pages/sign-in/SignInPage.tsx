@@ -1,10 +1,11 @@
-import { Alert, Badge, Button, Card, Center, Container, Divider, Group, Loader, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Container, Divider, Group, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, fieldErrors, setCsrfToken, unwrap } from '../../api/client';
 import { meQueryKey, useMe } from '../../auth/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { Loading } from '../../components/Loading';
 
 /** What each `/sign-in?error=<code>` from the Google callback means, in plain words. */
 const SIGN_IN_ERRORS: Record<string, { title: string; text: string }> = {
@@ -86,9 +87,7 @@ export default function SignInPage() {
           )}
 
           {options.isPending || me.isPending ? (
-            <Center>
-              <Loader aria-label="Loading the sign-in options" />
-            </Center>
+            <Loading label="Loading the sign-in options" />
           ) : options.isError ? (
             <ErrorAlert error={options.error} title="The server could not be reached" />
           ) : (
