@@ -13,22 +13,19 @@
  */
 import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import pg, { type Client as PgClient } from 'pg';
 import { loadConfig } from '../libs/config/config.js';
-import { ensureDatabase } from '../libs/database/database-url.js';
-import { startEmbeddedPostgres } from '../libs/database/embedded-postgres.js';
 import { migrate } from '../libs/database/migrate.js';
 import { migrations } from '../migrations/index.js';
 import { createApp } from '../src/bootstrap.js';
 import { API_TOKEN_PREFIX, newSecret, sha256 } from '../src/modules/auth/auth.tokens.js';
 import { BASELINE_TABLE_DDL, BenchBaselineModule } from './bench-baseline.module.js';
+import { benchDatabase, positiveInt } from './bench-support.js';
 
 const SECONDS = positiveInt('BENCH_SECONDS', 3);
 const ROUNDS = positiveInt('BENCH_ROUNDS', 3);
@@ -50,57 +47,6 @@ interface Measured {
   p50s: number[];
   p99s: number[];
   failures: number;
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A database for this run only: a scratch database on DATABASE_URL's server, or an embedded PostgreSQL with normal durability. */
-async function benchDatabase(): Promise<{ url: string; description: string; dispose(): Promise<void> }> {
-  const name = `handmark_bench_${randomBytes(4).toString('hex')}`;
-  if (process.env.DATABASE_URL) {
-    const admin = process.env.DATABASE_URL;
-    await ensureDatabase(admin, name);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      description: `scratch database ${name} on DATABASE_URL's server`,
-      dispose: async () => {
-        const client = new pg.Client({ connectionString: admin });
-        await client.connect();
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await client.end();
-      },
-    };
-  }
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'handmark-bench-'));
-  await chmod(dataDir, 0o711);
-  const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort() });
-  await ensureDatabase(embedded.url, name);
-  const url = new URL(embedded.url);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    description: `embedded PostgreSQL in ${dataDir} (normal durability)`,
-    dispose: async () => {
-      await embedded.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Teachers with API tokens, inserted directly (the token table stores sha256 of the token). */

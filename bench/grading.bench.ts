@@ -18,8 +18,7 @@
  *   BENCH_LATENCY_MS=2000 BENCH_RPM=50 BENCH_CLASS_SIZE=30 AI_MAX_CONCURRENCY=4 ...
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,10 +26,9 @@ import pg from 'pg';
 import sharp from 'sharp';
 import { ClaudeClient, type ClaudeUsage } from '../libs/ai/claude-client.js';
 import { loadConfig } from '../libs/config/config.js';
-import { ensureDatabase } from '../libs/database/database-url.js';
-import { startEmbeddedPostgres } from '../libs/database/embedded-postgres.js';
 import { createApp } from '../src/bootstrap.js';
 import { AnthropicFake, type ReceivedRequest, reply } from '../test/fakes/anthropic-fake-server.js';
+import { benchDatabase, positiveInt } from './bench-support.js';
 
 const SUBMISSIONS = positiveInt('BENCH_SUBMISSIONS', 200);
 const CLASS_SIZE = positiveInt('BENCH_CLASS_SIZE', 30);
@@ -39,57 +37,6 @@ const RPM = positiveInt('BENCH_RPM', 50);
 const TIMEOUT_MS = positiveInt('BENCH_TIMEOUT_SECONDS', 900) * 1000;
 const TARGET_THROUGHPUT = 0.9;
 const TARGET_PREFIX_CACHE = 0.9;
-
-function positiveInt(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A database for this run only: a scratch database on DATABASE_URL's server, or an embedded PostgreSQL. */
-async function benchDatabase(): Promise<{ url: string; description: string; dispose(): Promise<void> }> {
-  const name = `handmark_bench_${randomBytes(4).toString('hex')}`;
-  if (process.env.DATABASE_URL) {
-    const admin = process.env.DATABASE_URL;
-    await ensureDatabase(admin, name);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      description: `scratch database ${name} on DATABASE_URL's server`,
-      dispose: async () => {
-        const client = new pg.Client({ connectionString: admin });
-        await client.connect();
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await client.end();
-      },
-    };
-  }
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'handmark-bench-'));
-  await chmod(dataDir, 0o711);
-  const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort() });
-  await ensureDatabase(embedded.url, name);
-  const url = new URL(embedded.url);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    description: `embedded PostgreSQL in ${dataDir}`,
-    dispose: async () => {
-      await embedded.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A realistic 4-criterion writing rubric (the kind a 5th-grade teacher writes). */
 const RUBRIC = {

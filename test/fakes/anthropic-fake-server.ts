@@ -9,7 +9,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import type { AddressInfo } from 'node:net';
 import { imageDimensions } from '../../libs/ai/prompt-cache.js';
 
-export const FAKE_API_KEY = 'sk-ant-fake-0123456789';
+export const FAKE_API_KEY = 'handmark-test-key-for-the-fake-anthropic-server';
 
 type Json = Record<string, unknown>;
 
