@@ -109,7 +109,7 @@ describe('loadConfig', () => {
     const named = ['NODE_ENV', 'PORT', 'PUBLIC_URL', 'TRUST_PROXY', 'DATABASE_URL', 'DB_POOL_MAX', 'EMBEDDED_PG_PORT', 'SESSION_TTL_HOURS',
       'COOKIE_SECURE', 'ADMIN_EMAILS', 'AUTH_DEV_LOGIN', 'ANTHROPIC_BASE_URL', 'AUDIT_SEAL_INTERVAL_MS'];
     expect(problems).toHaveLength(named.length);
-    for (const name of named) expect(problems.some((problem) => problem.startsWith(name))).toBe(true);
+    for (const name of named) expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${name}\\b`)));
     expect(problems).toContain('PORT must be an integer between 1 and 65535 (got "eighty")');
   });
 
@@ -127,7 +127,7 @@ describe('loadConfig', () => {
   });
 
   it('derives COOKIE_SECURE from an https PUBLIC_URL unless set', () => {
-    expect(loadConfig({ PUBLIC_URL: 'https://handmark.district.test' }).auth.cookieSecure).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'https://handmark.district.test' }).auth).toMatchObject({ cookieSecure: true });
     expect(loadConfig({ PUBLIC_URL: 'https://handmark.district.test', COOKIE_SECURE: 'false' }).auth.cookieSecure).toBe(false);
   });
 

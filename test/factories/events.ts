@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { EventDefinition, StoredEvent } from '../../libs/event-store/event.js';
 import type { DataSource } from 'typeorm';
 
 export interface LoggedEvent {
@@ -38,4 +40,30 @@ export async function loggedEvents(dataSource: DataSource, filter: { userId?: st
        FROM activity_logs WHERE ${clauses.join(' AND ')} ORDER BY activity_logs.transaction_id, activity_logs.position`,
     params,
   );
+}
+
+let nextPosition = 1000;
+
+/** An event as the store would hand it to a projector, for given-events / then-row projector specs. Positions increase call by call. */
+export function storedEvent<P extends object>(definition: EventDefinition<P>, data: P, userId: string | null = null): StoredEvent {
+  nextPosition += 1;
+  return {
+    id: randomUUID(),
+    position: String(nextPosition),
+    transactionId: String(100_000 + nextPosition),
+    type: definition.type,
+    action: definition.action,
+    schemaVersion: definition.schemaVersion,
+    streamType: definition.streamType,
+    streamId: randomUUID(),
+    streamVersion: 1,
+    resourceType: definition.streamType,
+    resourceId: null,
+    data: data as Record<string, unknown>,
+    userId,
+    ipAddress: null,
+    userAgent: null,
+    requestId: null,
+    createdAt: new Date(0),
+  };
 }

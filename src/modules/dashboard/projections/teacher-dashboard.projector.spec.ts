@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { storedEvent } from '../../../../test/factories/events.js';
 import type { EventDefinition, StoredEvent } from '../../../../libs/event-store/event.js';
 import { AssignmentCreated } from '../../assignments/assignments.events.js';
 import { ClassArchived, ClassCreated, ClassReassigned, ClassUpdated, StudentAdded, StudentRemoved } from '../../classes/classes.events.js';
@@ -8,30 +9,7 @@ import type { TeacherDashboard } from '../teacher-dashboard.entity.js';
 import { ownedClasses, teacherDashboardProjector as projector } from './teacher-dashboard.projector.js';
 
 const teacher = randomUUID();
-let position = 100;
-
-function event<P extends object>(definition: EventDefinition<P>, data: P): StoredEvent {
-  position += 1;
-  return {
-    id: randomUUID(),
-    position: String(position),
-    transactionId: String(1000 + position),
-    type: definition.type,
-    action: definition.action,
-    schemaVersion: definition.schemaVersion,
-    streamType: definition.streamType,
-    streamId: randomUUID(),
-    streamVersion: 1,
-    resourceType: definition.streamType,
-    resourceId: null,
-    data: data as Record<string, unknown>,
-    userId: teacher,
-    ipAddress: null,
-    userAgent: null,
-    requestId: null,
-    createdAt: new Date(0),
-  };
-}
+const event = <P extends object>(definition: EventDefinition<P>, data: P): StoredEvent => storedEvent(definition, data, teacher);
 
 const created = (classId: string, ownerId = teacher) => event(ClassCreated, { classId, ownerId, fields: { name: 'Period 3' }, source: 'teacher' });
 const archived = (classId: string) => event(ClassArchived, { classId, ownerId: teacher });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { storedEvent } from '../../../../test/factories/events.js';
 import type { EventDefinition, StoredEvent } from '../../../../libs/event-store/event.js';
 import { type SubmissionStatus, SubmissionStatusChanged, SubmissionUploaded } from '../../submissions/submissions.events.js';
 import type { AssignmentStats } from '../assignment-stats.entity.js';
@@ -10,30 +11,7 @@ import { assignmentStatsProjector as projector, bucketOf, medianOf } from './ass
 const assignment = randomUUID();
 const owner = randomUUID();
 const classId = randomUUID();
-let position = 500;
-
-function event<P extends object>(definition: EventDefinition<P>, data: P): StoredEvent {
-  position += 1;
-  return {
-    id: randomUUID(),
-    position: String(position),
-    transactionId: String(9000 + position),
-    type: definition.type,
-    action: definition.action,
-    schemaVersion: definition.schemaVersion,
-    streamType: definition.streamType,
-    streamId: randomUUID(),
-    streamVersion: 1,
-    resourceType: definition.streamType,
-    resourceId: null,
-    data: data as Record<string, unknown>,
-    userId: owner,
-    ipAddress: null,
-    userAgent: null,
-    requestId: null,
-    createdAt: new Date(0),
-  };
-}
+const event = <P extends object>(definition: EventDefinition<P>, data: P): StoredEvent => storedEvent(definition, data, owner);
 
 const uploaded = (submissionId = randomUUID(), assignmentId = assignment) =>
   event(SubmissionUploaded, { submissionId, assignmentId, classId, ownerId: owner, uploadId: randomUUID(), studentId: null, matchStatus: 'unmatched', sourceKind: 'text', pageCount: 0, status: 'pending' });
