@@ -3,21 +3,11 @@ import { DataSource } from 'typeorm';
 import { type AuthenticatedUser, CurrentUser } from '../src/common/request-context.js';
 import { CreateClassDto } from '../src/modules/classes/classes.dto.js';
 
-/** The table the baseline writes; created by the benchmark, never by a migration. */
-export const BASELINE_TABLE_DDL = `
-  CREATE TABLE IF NOT EXISTS bench_baseline (
-    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    user_id uuid NOT NULL,
-    name text NOT NULL,
-    grade_level text,
-    subject text,
-    academic_year text,
-    created_at timestamptz NOT NULL DEFAULT now()
-  )`;
-
 /**
  * What an unaudited HandMark would do for POST /api/classes: the same guard, the same body
- * validation, one plain INSERT in autocommit; no transaction, no event, no read model.
+ * validation and the same class row in the same table (its constraints, indexes and foreign keys
+ * included), one plain INSERT in autocommit; no transaction, no event, no read model, no seal.
+ * The ratio between the two is what the audit costs.
  */
 @Controller('bench')
 export class BenchBaselineController {
@@ -26,11 +16,11 @@ export class BenchBaselineController {
   /** Answers with the same fields as POST /api/classes, so both responses cost the same to send. */
   @Post('baseline')
   async create(@CurrentUser() user: AuthenticatedUser, @Body() body: CreateClassDto): Promise<Record<string, unknown>> {
-    const [row]: Array<{ id: string; name: string; grade_level: string | null; subject: string | null; academic_year: string | null; created_at: Date }> =
+    const [row]: Array<{ id: string; school_id: string | null; name: string; grade_level: string | null; subject: string | null; academic_year: string | null; created_at: Date }> =
       await this.dataSource.query(
-        `INSERT INTO bench_baseline (user_id, name, grade_level, subject, academic_year) VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, name, grade_level, subject, academic_year, created_at`,
-        [user.id, body.name, body.gradeLevel ?? null, body.subject ?? null, body.academicYear ?? null],
+        `INSERT INTO classes (user_id, school_id, name, grade_level, subject, academic_year) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING id, school_id, name, grade_level, subject, academic_year, created_at`,
+        [user.id, user.schoolId ?? null, body.name, body.gradeLevel ?? null, body.subject ?? null, body.academicYear ?? null],
       );
     return {
       id: row.id,
@@ -38,7 +28,7 @@ export class BenchBaselineController {
       gradeLevel: row.grade_level,
       subject: row.subject,
       academicYear: row.academic_year,
-      schoolId: null,
+      schoolId: row.school_id,
       archivedAt: null,
       version: 1,
       studentCount: 0,

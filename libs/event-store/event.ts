@@ -58,6 +58,16 @@ export interface StoredEvent<P extends object = Record<string, any>> {
   createdAt: Date;
 }
 
+/**
+ * What a read model may know of an event: everything fixed before it is appended. Its position,
+ * transaction id, row id and time are the database's, so projectors never read them; that lets the
+ * write path evolve a cached read-model row and write it in the same exchange as the append.
+ */
+export type ProjectedEvent<P extends object = Record<string, any>> = Pick<
+  StoredEvent<P>,
+  'type' | 'action' | 'schemaVersion' | 'streamType' | 'streamId' | 'streamVersion' | 'resourceType' | 'resourceId' | 'data' | 'userId'
+>;
+
 export function isEvent<P extends object>(event: StoredEvent<object>, definition: EventDefinition<P>): event is StoredEvent<P> {
   return event.type === definition.type;
 }

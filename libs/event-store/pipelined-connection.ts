@@ -1,19 +1,20 @@
 import type { PoolClient } from 'pg';
 import type { Statement } from './projector.js';
+import { SyncBatch, type TypeParsers } from './sync-batch.js';
+const BEGIN: Statement = { text: 'BEGIN', values: [] };
+const COMMIT: Statement = { text: 'COMMIT', values: [] };
 
 /** node-postgres 8.23 pipeline mode (`pipeline`): queries are written without waiting for earlier answers. */
 type PipelineCapableClient = PoolClient & { pipeline: boolean };
 
 /**
  * The UnitOfWork's connection for one command. Measured on the target hardware, a command's cost
- * is mostly the socket write of each statement, not the statement itself (a plain INSERT endpoint
- * with two statements ran at 3.5x the rate of the ten-statement audited path), so statements that
- * do not depend on each other's answers travel together:
- *  - BEGIN is sent lazily, in the same write as the command's first statement;
- *  - the event append and the projection row locks go in one write;
- *  - the projection writes and COMMIT go in one write.
- * node-postgres pipeline mode keeps each statement's own result and error; a failure aborts the
- * transaction, so the statements after it fail too and the first error is the one reported.
+ * is mostly the exchanges with the server (each one a socket write and a wake-up on both sides),
+ * not the statements themselves, so statements that do not depend on each other's answers travel together:
+ *  - BEGIN is sent lazily, in the same write as the command's first statement (pipeline mode);
+ *  - `batch` and `commit` send their statements in one exchange closed by a single Sync (SyncBatch),
+ *    and a command that read nothing first commits in that one exchange without BEGIN or COMMIT.
+ * A failure aborts the transaction, so the statements after it are skipped and the first error is the one reported.
  */
 export class PipelinedConnection {
   private began = false;
@@ -40,15 +41,27 @@ export class PipelinedConnection {
     return this.began;
   }
 
-  /** Sends the statements in one write (opening the transaction first if nothing has yet) and returns each one's rows. */
+  /**
+   * Sends the statements in one exchange (opening the transaction first if nothing has yet) and
+   * returns each one's rows. The transaction stays open.
+   */
   async batch(statements: readonly Statement[]): Promise<unknown[][]> {
     const opening = !this.began;
     this.began = true;
-    const sent = this.together(() => [...(opening ? [{ text: 'BEGIN', values: [] }] : []), ...statements].map((s) => this.send(s.text, s.values, preparedName(s.text))));
-    const settled = await Promise.allSettled(sent);
-    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed) throw failed.reason;
-    return settled.slice(opening ? 1 : 0).map((result) => (result as PromiseFulfilledResult<{ rows: unknown[] }>).value.rows);
+    const rows = await this.exchange(opening ? [BEGIN, ...statements] : statements);
+    return opening ? rows.slice(1) : rows;
+  }
+
+  /**
+   * Sends the statements and commits, in one exchange, and returns each one's rows. When the
+   * command has sent nothing yet, the statements are the whole transaction: PostgreSQL runs a
+   * batch closed by one Sync as one implicit transaction, so no BEGIN or COMMIT is needed.
+   */
+  async commit(statements: readonly Statement[]): Promise<unknown[][]> {
+    if (!this.began) return this.exchange(statements);
+    const rows = await this.exchange([...statements, COMMIT]);
+    this.began = false;
+    return rows.slice(0, -1);
   }
 
   async rollback(): Promise<void> {
@@ -62,8 +75,19 @@ export class PipelinedConnection {
     this.client.pipeline = false;
   }
 
-  private send(text: string, values: unknown[] = [], name?: string): Promise<{ rows: unknown[] }> {
-    return (this.plainQuery as (config: { text: string; values: unknown[]; name?: string }) => Promise<{ rows: unknown[] }>).call(this.client, { text, values, name });
+  /**
+   * One exchange closed by a single Sync. Batches leave pipeline mode (node-postgres accepts its
+   * own query objects only there); by then every statement the command sent has been answered.
+   */
+  private exchange(statements: readonly Statement[]): Promise<unknown[][]> {
+    this.client.pipeline = false;
+    const batch = new SyncBatch(statements, preparedName, (this.client as unknown as { _types: TypeParsers })._types);
+    (this.plainQuery as (query: SyncBatch) => unknown).call(this.client, batch);
+    return batch.done;
+  }
+
+  private send(text: string, values: unknown[] = []): Promise<{ rows: unknown[] }> {
+    return (this.plainQuery as (config: { text: string; values: unknown[] }) => Promise<{ rows: unknown[] }>).call(this.client, { text, values });
   }
 
   /** Statements issued inside `issue` leave in a single socket write. */

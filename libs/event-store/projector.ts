@@ -1,10 +1,11 @@
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import type { StoredEvent } from './event.js';
+import type { ProjectedEvent } from './event.js';
 
 /**
  * A read model kept inside the write transaction. `evolve` is pure (no clock, no reads of other
- * tables), so `projections:rebuild` can replay activity_logs and reach exactly the live rows.
+ * tables, nothing the database assigns on append), so `projections:rebuild` can replay
+ * activity_logs and reach exactly the live rows.
  */
 export interface Projector<Row extends ObjectLiteral = ObjectLiteral> {
   readonly name: string;
@@ -20,9 +21,9 @@ export interface Projector<Row extends ObjectLiteral = ObjectLiteral> {
    * Which row an event changes (or rows, when it moves something between them); null when it
    * changes none. Reads only the event's type and data: keys are planned before the append.
    */
-  keyOf(event: StoredEvent): string | readonly string[] | null;
+  keyOf(event: ProjectedEvent): string | readonly string[] | null;
   initial(key: string): Row;
-  evolve(row: Row, event: StoredEvent): Row;
+  evolve(row: Row, event: ProjectedEvent): Row;
 }
 
 /** Collects projectors from the modules that own read models; the UnitOfWork runs them. */
@@ -59,11 +60,11 @@ export interface ProjectionPlan {
  * Which rows each projector changes. Keys depend only on an event's type and data (never on its
  * position), so the plan can be made before the events are appended and its locks sent with them.
  */
-export function planProjections(projectors: readonly Projector[], events: ReadonlyArray<Pick<StoredEvent, 'type' | 'data'>>): ProjectionPlan[] {
+export function planProjections(projectors: readonly Projector[], events: ReadonlyArray<Pick<ProjectedEvent, 'type' | 'data'>>): ProjectionPlan[] {
   return projectors
     .map((projector) => ({
       projector,
-      keys: [...new Set(events.filter((event) => projector.eventTypes.includes(event.type)).flatMap((event) => keysOf(projector, event as StoredEvent)))].sort(),
+      keys: [...new Set(events.filter((event) => projector.eventTypes.includes(event.type)).flatMap((event) => keysOf(projector, event as ProjectedEvent)))].sort(),
     }))
     .filter((plan) => plan.keys.length > 0);
 }
@@ -99,13 +100,43 @@ class ProjectionSql {
     return [create, select];
   }
 
+  /** Writes locked rows; returns them as stored, with the row version (xmin) the cache checks later. */
   write(rows: readonly ObjectLiteral[]): Statement {
     const key = quote(this.projector.keyColumn);
-    const updates = this.columns
-      .filter((column) => column.databaseName !== this.projector.keyColumn)
+    const updates = this.valueColumns()
       .map((column) => `${quote(column.databaseName)} = EXCLUDED.${quote(column.databaseName)}`)
       .join(', ');
-    return this.insert('write', rows, `ON CONFLICT (${key}) DO UPDATE SET ${updates}`);
+    return this.insert('write', rows, `ON CONFLICT (${key}) DO UPDATE SET ${updates} RETURNING ${RETURNING_STORED_ROW}`);
+  }
+
+  /**
+   * Compare-and-swap of one row the write path evolved from its cache: it changes the row only if
+   * it is still the version that was cached (xmin: the transaction that wrote it), and fails the
+   * whole command with STALE_PROJECTION_ROW otherwise. A writer that got there first, a rebuild
+   * or a hand edit all give the row a new xmin. Returns the row as stored, like `write`.
+   */
+  swap(row: ObjectLiteral, xmin: string): Statement {
+    const valueColumns = this.valueColumns();
+    let text = this.texts.get('swap');
+    if (!text) {
+      const table = quote(this.projector.table);
+      const sets = valueColumns.map((column, index) => `${quote(column.databaseName)} = $${index + 1}`).join(', ');
+      const last = valueColumns.length;
+      text = `WITH written AS (
+                UPDATE ${table} SET ${sets} WHERE ${quote(this.projector.keyColumn)} = $${last + 1} AND xmin = $${last + 2}::xid
+                RETURNING ${RETURNING_STORED_ROW}
+              ), checked AS (SELECT handmark_expect_rows((SELECT count(*) FROM written), 1) AS ok)
+              SELECT written.* FROM checked LEFT JOIN written ON checked.ok`;
+      this.texts.set('swap', text);
+    }
+    const driver = this.manager.connection.driver;
+    const keyColumn = this.columns.find((column) => column.databaseName === this.projector.keyColumn)!;
+    const values = [...valueColumns, keyColumn].map((column) => driver.preparePersistentValue(column.getEntityValue(row), column));
+    return { text, values: [...values, xmin] };
+  }
+
+  private valueColumns(): ColumnMetadata[] {
+    return this.columns.filter((column) => column.databaseName !== this.projector.keyColumn);
   }
 
   private insert(kind: string, rows: readonly ObjectLiteral[], tail: string): Statement {
@@ -123,6 +154,13 @@ class ProjectionSql {
   }
 }
 
+/** The row version travels with every projection row the write path reads back. */
+export const ROW_VERSION = 'handmark_xmin';
+const RETURNING_STORED_ROW = `xmin::text AS ${ROW_VERSION}, *`;
+
+/** SQLSTATE raised by handmark_expect_rows (migration OptimisticProjectionWrites) when a cached row was stale. */
+export const STALE_PROJECTION_ROW = 'HM001';
+
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 const projectionSql = new WeakMap<Projector, ProjectionSql>();
@@ -138,21 +176,41 @@ export function lockStatements(manager: EntityManager, plan: ProjectionPlan): [S
   return sqlFor(manager, plan.projector).lock(plan.keys);
 }
 
-/** Evolves the locked rows through the events, in event order, and returns the statement that writes them. */
-export function evolveStatement(manager: EntityManager, plan: ProjectionPlan, lockedRaw: ObjectLiteral[], events: readonly StoredEvent[]): Statement {
+/** The statement that writes locked rows (returning them as stored). */
+export function writeStatement(manager: EntityManager, projector: Projector, rows: readonly ObjectLiteral[]): Statement {
+  return sqlFor(manager, projector).write(rows);
+}
+
+/** The statement that compare-and-swaps one cached row to its evolved value. */
+export function swapStatement(manager: EntityManager, projector: Projector, row: ObjectLiteral, xmin: string): Statement {
+  return sqlFor(manager, projector).swap(row, xmin);
+}
+
+/** Evolves the plan's rows (as read, by key) through the events, in event order. */
+export function evolveRows(plan: ProjectionPlan, rows: ReadonlyMap<string, ObjectLiteral>, events: readonly ProjectedEvent[]): Map<string, ObjectLiteral> {
   const { projector } = plan;
+  const evolved = new Map(rows);
+  for (const event of events) {
+    if (!projector.eventTypes.includes(event.type)) continue;
+    for (const key of keysOf(projector, event)) evolved.set(key, projector.evolve(evolved.get(key) ?? projector.initial(key), event));
+  }
+  return evolved;
+}
+
+/** Rows as the database returned them (RETURNING * or SELECT *), keyed, in entity form. */
+export function hydrateRows(manager: EntityManager, projector: Projector, raws: readonly ObjectLiteral[]): Map<string, ObjectLiteral> {
   const metadata = manager.getRepository(projector.entity).metadata;
-  const rows = new Map<string, ObjectLiteral>(
-    lockedRaw.map((raw) => {
+  return new Map(
+    raws.map((raw) => {
       const row = hydrate(manager, metadata, raw);
       return [String(row[projector.keyProperty]), row];
     }),
   );
-  for (const event of events) {
-    if (!projector.eventTypes.includes(event.type)) continue;
-    for (const key of keysOf(projector, event)) rows.set(key, projector.evolve(rows.get(key) ?? projector.initial(key), event));
-  }
-  return sqlFor(manager, projector).write([...rows.values()]);
+}
+
+/** Evolves the locked rows through the events, in event order, and returns the statement that writes them. */
+export function evolveStatement(manager: EntityManager, plan: ProjectionPlan, lockedRaw: ObjectLiteral[], events: readonly ProjectedEvent[]): Statement {
+  return sqlFor(manager, plan.projector).write([...evolveRows(plan, hydrateRows(manager, plan.projector, lockedRaw), events).values()]);
 }
 
 /**
@@ -160,7 +218,7 @@ export function evolveStatement(manager: EntityManager, plan: ProjectionPlan, lo
  * sends the same statements pipelined (lib/event-store/unit-of-work.ts); this form serves scripts
  * and tests that hold a plain transaction.
  */
-export async function applyProjectors(manager: EntityManager, projectors: readonly Projector[], events: readonly StoredEvent[]): Promise<void> {
+export async function applyProjectors(manager: EntityManager, projectors: readonly Projector[], events: readonly ProjectedEvent[]): Promise<void> {
   for (const plan of planProjections(projectors, events)) {
     const [create, lock] = lockStatements(manager, plan);
     await manager.query(create.text, create.values);
@@ -178,7 +236,7 @@ function hydrate(manager: EntityManager, metadata: EntityMetadata, raw: ObjectLi
 }
 
 /** The distinct rows an event changes, as a list. */
-export function keysOf(projector: Projector, event: StoredEvent): string[] {
+export function keysOf(projector: Projector, event: ProjectedEvent): string[] {
   const keys = projector.keyOf(event);
   if (keys === null) return [];
   return typeof keys === 'string' ? [keys] : [...new Set(keys)];

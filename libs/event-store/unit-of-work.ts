@@ -4,9 +4,22 @@ import type { PoolClient } from 'pg';
 import { DataSource, type EntityManager, type ObjectLiteral, QueryFailedError } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import { ConcurrencyError } from '../errors/domain-error.js';
-import { type Actor, EventCommitted, type EventDefinition, type StoredEvent } from './event.js';
+import { type Actor, EventCommitted, type EventDefinition, type ProjectedEvent, type StoredEvent } from './event.js';
 import { PipelinedConnection } from './pipelined-connection.js';
-import { evolveStatement, lockStatements, planProjections, ProjectorRegistry, type Statement } from './projector.js';
+import { type CachedRow, ProjectionCache } from './projection-cache.js';
+import {
+  evolveRows,
+  hydrateRows,
+  lockStatements,
+  planProjections,
+  type ProjectionPlan,
+  ProjectorRegistry,
+  ROW_VERSION,
+  STALE_PROJECTION_ROW,
+  type Statement,
+  swapStatement,
+  writeStatement,
+} from './projector.js';
 import { type ActivityLogRow, STORED_EVENT_COLUMNS, toStoredEvent } from './stored-event.js';
 
 interface PendingEvent {
@@ -83,6 +96,7 @@ const STREAM_VERSION_CONSTRAINT = 'activity_logs_stream_version_unique';
 @Injectable()
 export class UnitOfWork {
   private readonly logger = new Logger(UnitOfWork.name);
+  private readonly cache = new ProjectionCache();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -102,7 +116,8 @@ export class UnitOfWork {
         return await this.attempt(actor, work, (created) => (tx = created));
       } catch (error) {
         const conflict = isConcurrencyFailure(error);
-        const retryable = conflict && tx !== undefined && tx.pending.every((event) => event.expectedVersion === undefined);
+        // A stale cached read-model row says nothing about the command's own reads: always retried (through the lock).
+        const retryable = isStaleProjection(error) || (conflict && tx !== undefined && tx.pending.every((event) => event.expectedVersion === undefined));
         if (retryable && attempt < MAX_ATTEMPTS) continue;
         throw conflict ? new ConcurrencyError() : error;
       }
@@ -139,29 +154,96 @@ export class UnitOfWork {
   }
 
   /**
-   * Appends the recorded events, updates the read models and commits, in two round trips: the
-   * deferred writes, the append and the projection row locks, then the projection writes with COMMIT.
+   * Appends the recorded events, updates the read models and commits. When this process wrote
+   * every read-model row the events change last (the usual case: a teacher's next action), the
+   * rows are evolved from the cache and everything goes in one exchange: deferred writes, append,
+   * compare-and-swap of each row, commit. Otherwise in two: deferred writes, append and the row
+   * locks; then the rows evolved from what was locked, and commit.
    */
   private async commit(connection: PipelinedConnection, manager: EntityManager, tx: Transaction): Promise<StoredEvent[]> {
     if (tx.pending.length === 0) {
-      if (connection.inTransaction || tx.deferredWrites.length > 0) await connection.batch([...tx.deferredWrites, { text: 'COMMIT', values: [] }]);
+      if (connection.inTransaction || tx.deferredWrites.length > 0) await connection.commit(tx.deferredWrites);
       return [];
     }
     const versions = await nextVersions(manager, tx.pending);
-    const plans = planProjections(this.projectors.all(), tx.pending.map((event) => ({ type: event.definition.type, data: event.data as Record<string, unknown> })));
-    const written = tx.deferredWrites.length;
-    const answers = await connection.batch([...tx.deferredWrites, appendStatement(tx.actor, tx.pending, versions), ...plans.flatMap((plan) => lockStatements(manager, plan))]);
-    const [appended, ...lockAnswers] = answers.slice(written);
-    const locked = plans.map((_, index) => lockAnswers[index * 2 + 1]);
-    // Mapped from the stored rows, exactly as a replay reads them, so live projections and rebuilds see equal events.
-    const stored = (appended as ActivityLogRow[]).map(toStoredEvent);
-    const writes = plans.map((plan, index) => evolveStatement(manager, plan, locked[index] as ObjectLiteral[], stored));
-    await connection.batch([...writes, { text: 'COMMIT', values: [] }]);
-    return stored;
+    const events = projectedEvents(tx.actor, tx.pending, versions);
+    const plans = planProjections(this.projectors.all(), events);
+    const head = [...tx.deferredWrites, appendStatement(tx.actor, tx.pending, versions, ASSIGNED_COLUMNS)];
+    const cached = this.cachedRows(plans);
+    try {
+      const [appended, written] = cached ? await this.commitFromCache(connection, manager, head, plans, cached, events) : await this.commitLocked(connection, manager, head, plans, events);
+      for (const [index, plan] of plans.entries()) this.remember(manager, plan, written[index]);
+      return storedEvents(tx.actor, events, appended);
+    } catch (error) {
+      for (const plan of plans) this.cache.forget(plan.projector, plan.keys, isStaleProjection(error));
+      throw error;
+    }
+  }
+
+  /** One exchange; answers the appended rows and, per plan, the rows as written. */
+  private async commitFromCache(
+    connection: PipelinedConnection,
+    manager: EntityManager,
+    head: Statement[],
+    plans: readonly ProjectionPlan[],
+    cached: ReadonlyArray<Map<string, CachedRow>>,
+    events: readonly ProjectedEvent[],
+  ): Promise<[AssignedColumns[], ObjectLiteral[][]]> {
+    const swaps = plans.map((plan, index) => {
+      const versions = cached[index];
+      const evolved = evolveRows(plan, new Map([...versions].map(([key, entry]) => [key, entry.row])), events);
+      return [...evolved].map(([key, row]) => swapStatement(manager, plan.projector, row, versions.get(key)!.xmin));
+    });
+    const answers = await connection.commit([...head, ...swaps.flat()]);
+    let next = head.length;
+    const written = swaps.map((statements) => statements.flatMap(() => answers[next++] as ObjectLiteral[]));
+    return [answers[head.length - 1] as AssignedColumns[], written];
+  }
+
+  /** Two exchanges: append and lock, then write and commit. */
+  private async commitLocked(
+    connection: PipelinedConnection,
+    manager: EntityManager,
+    head: Statement[],
+    plans: readonly ProjectionPlan[],
+    events: readonly ProjectedEvent[],
+  ): Promise<[AssignedColumns[], ObjectLiteral[][]]> {
+    const answers = await connection.batch([...head, ...plans.flatMap((plan) => lockStatements(manager, plan))]);
+    const locked = plans.map((_, index) => answers[head.length + index * 2 + 1] as ObjectLiteral[]);
+    const writes = plans.map((plan, index) => writeStatement(manager, plan.projector, [...evolveRows(plan, hydrateRows(manager, plan.projector, locked[index]), events).values()]));
+    const written = (await connection.commit(writes)) as ObjectLiteral[][];
+    return [answers[head.length - 1] as AssignedColumns[], written];
+  }
+
+  /** The cached rows for every key of every plan, or null when any is missing. */
+  private cachedRows(plans: readonly ProjectionPlan[]): Array<Map<string, CachedRow>> | null {
+    const found: Array<Map<string, CachedRow>> = [];
+    for (const plan of plans) {
+      const rows = new Map<string, CachedRow>();
+      for (const key of plan.keys) {
+        const entry = this.cache.get(plan.projector, key);
+        if (!entry) return null;
+        rows.set(key, entry);
+      }
+      found.push(rows);
+    }
+    return found;
+  }
+
+  /** Caches the rows as the database stored them (after COMMIT), with their new row version. */
+  private remember(manager: EntityManager, plan: ProjectionPlan, raws: readonly ObjectLiteral[]): void {
+    for (const raw of raws) {
+      const [[key, row]] = hydrateRows(manager, plan.projector, [raw]);
+      this.cache.set(plan.projector, key, { row, xmin: String(raw[ROW_VERSION]) });
+    }
   }
 }
 
 const MAX_ATTEMPTS = 5;
+
+function isStaleProjection(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === STALE_PROJECTION_ROW;
+}
 
 function isConcurrencyFailure(error: unknown): boolean {
   // TypeORM wraps driver errors; statements the UnitOfWork pipelines itself fail with the driver's own.
@@ -170,28 +252,49 @@ function isConcurrencyFailure(error: unknown): boolean {
   return driverError?.code === '40001' || driverError?.code === '40P01';
 }
 
-/** The INSERT that appends a command's events and returns them as stored. */
-export function appendStatement(actor: Actor, pending: readonly PendingEvent[], versions: readonly number[]): Statement {
+/**
+ * The INSERT that appends a command's events, returning `returning` of each (by default the whole
+ * stored event). A single event, by far the most common case, is a plain VALUES row.
+ */
+export function appendStatement(actor: Actor, pending: readonly PendingEvent[], versions: readonly number[], returning = STORED_EVENT_COLUMNS): Statement {
+  const actorValues = [actor.userId, actor.ip ?? null, actor.userAgent ?? null, actor.requestId ?? null];
+  const resourceType = (event: PendingEvent) => (event.resourceType === undefined ? event.definition.streamType : event.resourceType);
+  const resourceId = (event: PendingEvent) => (event.resourceId === undefined ? event.streamId : event.resourceId);
+  const columns = `user_id, ip_address, user_agent, request_id, action, resource_type, resource_id, metadata, stream_type, stream_id, stream_version, event_type, schema_version`;
+  if (pending.length === 1) {
+    const [event] = pending;
+    return {
+      text: `INSERT INTO activity_logs (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${returning}`,
+      values: [
+        ...actorValues,
+        event.definition.action,
+        resourceType(event),
+        resourceId(event),
+        JSON.stringify(event.data),
+        event.definition.streamType,
+        event.streamId,
+        versions[0],
+        event.definition.type,
+        event.definition.schemaVersion,
+      ],
+    };
+  }
   const column = <T>(pick: (event: PendingEvent) => T): T[] => pending.map(pick);
   // One array per column (not one placeholder per value), so a large roster import stays far below
   // PostgreSQL's 65,535 bind parameters; WITH ORDINALITY keeps positions in recording order.
   return {
-    text: `INSERT INTO activity_logs (user_id, action, resource_type, resource_id, metadata, ip_address, user_agent, request_id,
-                                stream_type, stream_id, stream_version, event_type, schema_version)
-     SELECT $1::uuid, e.action, e.resource_type, e.resource_id, e.metadata, $2::inet, $3::text, $4::text,
+    text: `INSERT INTO activity_logs (${columns})
+     SELECT $1::uuid, $2::inet, $3::text, $4::text, e.action, e.resource_type, e.resource_id, e.metadata,
             e.stream_type, e.stream_id, e.stream_version, e.event_type, e.schema_version
        FROM unnest($5::text[], $6::text[], $7::uuid[], $8::jsonb[], $9::text[], $10::uuid[], $11::int[], $12::text[], $13::int[])
             WITH ORDINALITY AS e(action, resource_type, resource_id, metadata, stream_type, stream_id, stream_version, event_type, schema_version, n)
       ORDER BY e.n
-     RETURNING ${STORED_EVENT_COLUMNS}`,
+     RETURNING ${returning}`,
     values: [
-      actor.userId,
-      actor.ip ?? null,
-      actor.userAgent ?? null,
-      actor.requestId ?? null,
+      ...actorValues,
       column((event) => event.definition.action),
-      column((event) => (event.resourceType === undefined ? event.definition.streamType : event.resourceType)),
-      column((event) => (event.resourceId === undefined ? event.streamId : event.resourceId)),
+      column(resourceType),
+      column(resourceId),
       column((event) => JSON.stringify(event.data)),
       column((event) => event.definition.streamType),
       column((event) => event.streamId),
@@ -200,6 +303,50 @@ export function appendStatement(actor: Actor, pending: readonly PendingEvent[], 
       column((event) => event.definition.schemaVersion),
     ],
   };
+}
+
+/** What the database assigns to an appended event; the UnitOfWork knows the rest already. */
+const ASSIGNED_COLUMNS = `id, position::text AS position, transaction_id::text AS transaction_id, host(ip_address) AS ip_address, created_at`;
+
+interface AssignedColumns {
+  id: string;
+  position: string;
+  transaction_id: string;
+  ip_address: string | null;
+  created_at: Date;
+}
+
+/** The stored events, from what the command recorded and what the append assigned: equal to what a replay reads. */
+function storedEvents(actor: Actor, events: readonly ProjectedEvent[], assigned: readonly AssignedColumns[]): StoredEvent[] {
+  return events.map((event, index) => ({
+    ...event,
+    id: assigned[index].id,
+    position: assigned[index].position,
+    transactionId: assigned[index].transaction_id,
+    ipAddress: assigned[index].ip_address,
+    userAgent: actor.userAgent ?? null,
+    requestId: actor.requestId ?? null,
+    createdAt: assigned[index].created_at,
+  }));
+}
+
+/**
+ * The events as read models see them, before they are appended: the payload as it will read back
+ * from jsonb, the stream version and actor as they will be stored.
+ */
+function projectedEvents(actor: Actor, pending: readonly PendingEvent[], versions: readonly number[]): ProjectedEvent[] {
+  return pending.map((event, index) => ({
+    type: event.definition.type,
+    action: event.definition.action,
+    schemaVersion: event.definition.schemaVersion,
+    streamType: event.definition.streamType,
+    streamId: event.streamId,
+    streamVersion: versions[index],
+    resourceType: event.resourceType === undefined ? event.definition.streamType : event.resourceType,
+    resourceId: event.resourceId === undefined ? event.streamId : event.resourceId,
+    data: JSON.parse(JSON.stringify(event.data)),
+    userId: actor.userId,
+  }));
 }
 
 /** Appends events inside a transaction the caller holds (scripts and tests; commands go through UnitOfWork.run). */

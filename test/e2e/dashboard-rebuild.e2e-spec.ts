@@ -15,8 +15,7 @@ interface DashboardRow {
   total_assignments: number;
   total_submissions: number;
   pending_submissions: number;
-  classes: Record<string, { students: number; archived: boolean }>;
-  last_position: string;
+  classes: Record<string, { owned: number; students: number; archived: boolean }>;
 }
 
 interface ViewRow {
@@ -64,7 +63,7 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
 
   async function dashboardRows(userIds: string[]): Promise<DashboardRow[]> {
     return t.dataSource.query(
-      `SELECT user_id, total_classes, total_students, total_assignments, total_submissions, pending_submissions, classes, last_position::text AS last_position
+      `SELECT user_id, total_classes, total_students, total_assignments, total_submissions, pending_submissions, classes
          FROM teacher_dashboard WHERE user_id = ANY($1::uuid[]) ORDER BY user_id`,
       [userIds],
     );
@@ -140,7 +139,7 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
       ].sort((a, b) => (a.classId < b.classId ? -1 : 1)),
     });
     const [row] = await dashboardRows([teacher.id]);
-    expect(row.last_position).toBe(events.map((event) => BigInt(event.position)).reduce((a, b) => (a > b ? a : b)).toString());
+    expect(row.classes).toEqual({ [math]: expect.objectContaining({ owned: 1, students: 2 }), [science]: expect.objectContaining({ owned: 1, students: 2 }) });
     expect(await projectedCounts([teacher.id])).toEqual(await seedView([teacher.id]));
   });
 

@@ -88,7 +88,7 @@ export async function submissionState(dataSource: DataSource, submissionId: stri
 
 /** The assignment_stats row of an assignment as stored. */
 export async function statsRow(dataSource: DataSource, assignmentId: string): Promise<Record<string, any> | undefined> {
-  const [row] = await dataSource.query(`SELECT *, last_position::text AS last_position FROM assignment_stats WHERE assignment_id = $1`, [assignmentId]);
+  const [row] = await dataSource.query(`SELECT * FROM assignment_stats WHERE assignment_id = $1`, [assignmentId]);
   return row;
 }
 

@@ -41,8 +41,4 @@ export class TeacherDashboard {
   /** Per-class breakdown keyed by class id, archived classes included. */
   @Column('jsonb', { default: {} })
   classes: Record<string, ClassTally>;
-
-  /** Highest activity_logs position applied to this row (a bigint, kept as a string). */
-  @Column('bigint', { default: 0 })
-  lastPosition: string;
 }

@@ -69,8 +69,4 @@ export class AssignmentStats {
   /** Grade id → its numbers. */
   @Column('jsonb', { default: {} })
   grades: Record<string, GradeSample>;
-
-  /** Highest activity_logs position applied to this row (a bigint, kept as a string). */
-  @Column('bigint', { default: 0 })
-  lastPosition: string;
 }

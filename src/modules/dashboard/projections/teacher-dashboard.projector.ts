@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../../../libs/event-store/event.js';
+import type { ProjectedEvent } from '../../../../libs/event-store/event.js';
 import type { Projector } from '../../../../libs/event-store/projector.js';
 import { AssignmentCreated } from '../../assignments/assignments.events.js';
 import { ClassArchived, ClassCreated, ClassReassigned, StudentAdded, StudentRemoved } from '../../classes/classes.events.js';
@@ -51,10 +51,10 @@ const EMPTY_TALLY: ClassTally = { owned: 0, students: 0, assignments: 0, submiss
 const isEmpty = (tally: ClassTally) => tally.owned === 0 && tally.students === 0 && assignmentsOf(tally) === 0 && submissionsOf(tally) === 0 && pendingOf(tally) === 0 && !tally.archived;
 
 /** A status change that neither enters nor leaves pending changes no count, so it does not lock the teacher's row. */
-const changesNoCount = (event: StoredEvent) => event.type === SubmissionStatusChanged.type && event.data.from !== 'pending' && event.data.to !== 'pending';
+const changesNoCount = (event: ProjectedEvent) => event.type === SubmissionStatusChanged.type && event.data.from !== 'pending' && event.data.to !== 'pending';
 
 function initial(userId: string): TeacherDashboard {
-  return { userId, totalClasses: 0, totalStudents: 0, totalAssignments: 0, totalSubmissions: 0, pendingSubmissions: 0, classes: {}, lastPosition: '0' };
+  return { userId, totalClasses: 0, totalStudents: 0, totalAssignments: 0, totalSubmissions: 0, pendingSubmissions: 0, classes: {} };
 }
 
 /** Totals over the classes the teacher owns and has not archived, as the seed's teacher_dashboard view counts them. */
@@ -75,12 +75,7 @@ function totals(classes: Record<string, ClassTally>): Pick<TeacherDashboard, 'to
   return { totalClasses, totalStudents, totalAssignments, totalSubmissions, pendingSubmissions };
 }
 
-/** The later of two bigint positions: order-independent, unlike "the last one applied". */
-function laterPosition(a: string, b: string): string {
-  return BigInt(a) >= BigInt(b) ? a : b;
-}
-
-export function evolveTeacherDashboard(row: TeacherDashboard, event: StoredEvent): TeacherDashboard {
+export function evolveTeacherDashboard(row: TeacherDashboard, event: ProjectedEvent): TeacherDashboard {
   const change = classChanges[event.type];
   const classId: unknown = event.data.classId;
   if (!change || typeof classId !== 'string') return row;
@@ -88,7 +83,7 @@ export function evolveTeacherDashboard(row: TeacherDashboard, event: StoredEvent
   const classes = { ...row.classes, [classId]: tally };
   // An empty tally behaves exactly like a missing one, so dropping it keeps changes commutative.
   if (isEmpty(tally)) delete classes[classId];
-  return { ...row, classes, ...totals(classes), lastPosition: laterPosition(row.lastPosition, event.position) };
+  return { ...row, classes, ...totals(classes) };
 }
 
 /** One teacher_dashboard row per class owner, kept inside every write and rebuilt by projections:rebuild. */

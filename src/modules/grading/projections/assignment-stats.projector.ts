@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../../../libs/event-store/event.js';
+import type { ProjectedEvent } from '../../../../libs/event-store/event.js';
 import type { Projector } from '../../../../libs/event-store/projector.js';
 import { SUBMISSION_STATUSES, type SubmissionStatus, SubmissionStatusChanged, SubmissionUploaded } from '../../submissions/submissions.events.js';
 import { AssignmentStats, type CriterionStats, type GradeSample } from '../assignment-stats.entity.js';
@@ -32,7 +32,6 @@ function initial(assignmentId: string): AssignmentStats {
     histogram: new Array<number>(HISTOGRAM_BUCKETS).fill(0),
     criteria: {},
     grades: {},
-    lastPosition: '0',
   };
 }
 
@@ -103,10 +102,6 @@ export function gradeStatistics(grades: Record<string, GradeSample>): Pick<Assig
   };
 }
 
-function laterPosition(a: string, b: string): string {
-  return BigInt(a) >= BigInt(b) ? a : b;
-}
-
 /** How each event changes an assignment's row; status counts are increments, grades replace their own entry. */
 const changes: Record<string, (row: AssignmentStats, data: Record<string, any>) => AssignmentStats> = {
   [SubmissionUploaded.type]: (row, data) => {
@@ -129,10 +124,10 @@ function withGrade(row: AssignmentStats, gradeId: unknown, scores: GradeScores |
   return { ...row, grades, ...gradeStatistics(grades) };
 }
 
-export function evolveAssignmentStats(row: AssignmentStats, event: StoredEvent): AssignmentStats {
+export function evolveAssignmentStats(row: AssignmentStats, event: ProjectedEvent): AssignmentStats {
   const change = changes[event.type];
   if (!change) return row;
-  return { ...change(row, event.data), lastPosition: laterPosition(row.lastPosition, event.position) };
+  return change(row, event.data);
 }
 
 /** One assignment_stats row per assignment, kept inside every write and rebuilt by projections:rebuild. */

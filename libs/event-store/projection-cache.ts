@@ -1,0 +1,71 @@
+import type { ObjectLiteral } from 'typeorm';
+import type { Projector } from './projector.js';
+
+/** A read-model row as this process last committed it, with the row version (xmin) it got. */
+export interface CachedRow {
+  row: ObjectLiteral;
+  xmin: string;
+}
+
+/**
+ * The read-model rows this process wrote last, so the next command on the same row can evolve it
+ * without reading it first and write it in the same exchange as its events (a compare-and-swap on
+ * the row version: a stale entry fails the command, which is retried through the locking path).
+ * Bounded (least recently used rows leave first); a row that lost a swap is left out for a while,
+ * so a row many writers share goes through the lock instead of failing over and over.
+ */
+export class ProjectionCache {
+  private readonly rows = new Map<string, CachedRow>();
+  private readonly contendedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly capacity = 20_000,
+    private readonly contentionMs = 5_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The cached row, or undefined. Projectors are pure (Projector.evolve), so the row is shared, not copied. */
+  get(projector: Projector, key: string): CachedRow | undefined {
+    const id = idOf(projector, key);
+    const until = this.contendedUntil.get(id);
+    if (until !== undefined) {
+      if (until > this.now()) return undefined;
+      this.contendedUntil.delete(id);
+    }
+    const cached = this.rows.get(id);
+    if (!cached) return undefined;
+    this.rows.delete(id);
+    this.rows.set(id, cached);
+    return cached;
+  }
+
+  set(projector: Projector, key: string, cached: CachedRow): void {
+    const id = idOf(projector, key);
+    this.rows.delete(id);
+    this.rows.set(id, cached);
+    if (this.rows.size > this.capacity) this.rows.delete(this.rows.keys().next().value!);
+  }
+
+  /** Drops rows whose stored version is unknown now; `contended` when another writer changed them. */
+  forget(projector: Projector, keys: readonly string[], contended: boolean): void {
+    const now = this.now();
+    for (const key of keys) {
+      const id = idOf(projector, key);
+      this.rows.delete(id);
+      if (!contended) continue;
+      // Re-inserted, so the marks stay in order of expiry: the oldest first.
+      this.contendedUntil.delete(id);
+      this.contendedUntil.set(id, now + this.contentionMs);
+    }
+    for (const [id, until] of this.contendedUntil) {
+      if (until > now && this.contendedUntil.size <= this.capacity) break;
+      this.contendedUntil.delete(id);
+    }
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+}
+
+const idOf = (projector: Projector, key: string) => `${projector.name}\u0000${key}`;

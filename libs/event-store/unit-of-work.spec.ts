@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { EventBus } from '@nestjs/cqrs';
+import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { migrations } from '../../migrations/index.js';
+import { dataSourceOptions } from '../database/data-source-options.js';
+import { migrate } from '../database/migrate.js';
+import { ConcurrencyError } from '../errors/domain-error.js';
+import { type Actor, defineEvent, type EventCommitted, type StoredEvent } from './event.js';
+import { PipelinedConnection } from './pipelined-connection.js';
+import { type Projector, ProjectorRegistry } from './projector.js';
+import { rebuildProjections } from './rebuild.js';
+import { type ActivityLogRow, STORED_EVENT_COLUMNS, toStoredEvent } from './stored-event.js';
+import { UnitOfWork } from './unit-of-work.js';
+
+const run = randomUUID().slice(0, 8);
+const TABLE = `uow_spec_tally_${run}`;
+
+/** A read model made for this spec: how many events each key saw, and in which order. */
+@Entity(TABLE)
+class Tally {
+  @PrimaryColumn('text')
+  key: string;
+
+  @Column('integer')
+  count: number;
+
+  @Column('jsonb')
+  order: number[];
+}
+
+const Counted = defineEvent<{ key: string; n: number }>({ type: `UowSpecCounted_${run}`, action: 'uow_spec.count', streamType: 'uow_spec' });
+
+const tally: Projector<Tally> = {
+  name: `uow_spec_${run}`,
+  entity: Tally,
+  table: TABLE,
+  keyProperty: 'key',
+  keyColumn: 'key',
+  eventTypes: [Counted.type],
+  keyOf: (event) => String(event.data.key),
+  initial: (key) => ({ key, count: 0, order: [] }),
+  evolve: (row, event) => ({ ...row, count: row.count + 1, order: [...row.order, Number(event.data.n)] }),
+};
+
+const actor: Actor = { userId: null, role: 'system', ip: '203.0.113.7', userAgent: 'uow-spec/1.0', requestId: `req-${run}` };
+
+function testDatabaseUrl(): string {
+  const url = process.env.HANDMARK_TEST_DATABASE_URL;
+  if (!url || !new URL(url).pathname.includes('test')) throw new Error('HANDMARK_TEST_DATABASE_URL must name a test database (run through jest)');
+  return url;
+}
+
+describe('UnitOfWork read-model writes', () => {
+  let dataSource: DataSource;
+  let n = 0;
+  const published: StoredEvent[] = [];
+  const eventBus = { publish: (committed: EventCommitted) => published.push(committed.event) } as unknown as EventBus;
+  const registry = new ProjectorRegistry();
+  registry.register(tally);
+  /** Two servers on one database: each has its own cache of the rows it wrote. */
+  let serverA: UnitOfWork;
+  let serverB: UnitOfWork;
+
+  /** One command: counts `key` once, as a new stream (expected version 0). Returns how often its work ran. */
+  async function count(server: UnitOfWork, key: string, extra?: (write: (text: string, values: unknown[]) => void) => void): Promise<number> {
+    let runs = 0;
+    await server.run(actor, async (tx) => {
+      runs += 1;
+      extra?.((text, values) => tx.write(text, values));
+      tx.record(Counted, randomUUID(), { key, n: ++n }, { expectedVersion: 0 });
+    });
+    return runs;
+  }
+
+  async function row(key: string): Promise<{ count: number; order: number[] } | undefined> {
+    const [found] = await dataSource.query(`SELECT count, "order" FROM ${TABLE} WHERE key = $1`, [key]);
+    return found;
+  }
+
+  async function storedFor(key: string): Promise<StoredEvent[]> {
+    const rows: ActivityLogRow[] = await dataSource.query(
+      `SELECT ${STORED_EVENT_COLUMNS} FROM activity_logs WHERE event_type = $1 AND metadata->>'key' = $2 ORDER BY position`,
+      [Counted.type, key],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  beforeAll(async () => {
+    const url = testDatabaseUrl();
+    await migrate(url, migrations);
+    dataSource = new DataSource(dataSourceOptions(url, [Tally], [], 4));
+    await dataSource.initialize();
+    await dataSource.query(`CREATE TABLE ${TABLE} (key text PRIMARY KEY, count integer NOT NULL, "order" jsonb NOT NULL)`);
+    serverA = new UnitOfWork(dataSource, registry, eventBus);
+    serverB = new UnitOfWork(dataSource, registry, eventBus);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP TABLE IF EXISTS ${TABLE}`);
+    await dataSource.destroy();
+  });
+
+  it('writes a row it wrote last in one exchange with the append, and publishes the events exactly as stored', async () => {
+    const key = `one-exchange-${run}`;
+    const batches = jest.spyOn(PipelinedConnection.prototype, 'batch');
+    const commits = jest.spyOn(PipelinedConnection.prototype, 'commit');
+
+    await count(serverA, key);
+    // First time: append and lock, then write and commit.
+    expect([batches.mock.calls.length, commits.mock.calls.length]).toEqual([1, 1]);
+    await count(serverA, key);
+    await count(serverA, key);
+    // From the cache: append, compare-and-swap and commit in one exchange each.
+    expect([batches.mock.calls.length, commits.mock.calls.length]).toEqual([1, 3]);
+
+    const stored = await storedFor(key);
+    expect(await row(key)).toEqual({ count: 3, order: stored.map((event) => event.data.n) });
+    expect(published.filter((event) => event.data.key === key)).toEqual(stored);
+    expect(stored[0]).toMatchObject({ ipAddress: actor.ip, userAgent: actor.userAgent, requestId: actor.requestId, streamVersion: 1 });
+  });
+
+  it('never overwrites a row another server changed: the stale swap fails and the command is retried through the lock', async () => {
+    const key = `two-servers-${run}`;
+    expect(await count(serverA, key)).toEqual(1);
+    expect(await count(serverA, key)).toEqual(1);
+    expect(await count(serverB, key)).toEqual(1);
+
+    // Server A's cached row is one event behind: its swap must fail, and its retry count the event once.
+    const batches = jest.spyOn(PipelinedConnection.prototype, 'batch');
+    expect(await count(serverA, key)).toEqual(2);
+    expect(batches).toHaveBeenCalledTimes(1);
+
+    const stored = await storedFor(key);
+    expect(stored.map((event) => event.data.n)).toHaveLength(4);
+    expect(await row(key)).toEqual({ count: 4, order: stored.map((event) => event.data.n) });
+    const live = await row(key);
+    await rebuildProjections(dataSource, [tally]);
+    expect(await row(key)).toEqual(live);
+  });
+
+  it('keeps a hand-edited row: the edit gives the row a new version, so the cached one is not written over it', async () => {
+    const key = `hand-edit-${run}`;
+    await count(serverA, key);
+    await count(serverA, key);
+    await dataSource.query(`UPDATE ${TABLE} SET count = 100 WHERE key = $1`, [key]);
+
+    expect(await count(serverA, key)).toEqual(2);
+
+    expect(await row(key)).toMatchObject({ count: 101 });
+  });
+
+  it('leaves nothing behind when a statement of the single exchange fails, and answers the next command from a fresh read', async () => {
+    const key = `atomic-${run}`;
+    await count(serverA, key);
+    await count(serverA, key);
+    const before = await storedFor(key);
+    const duplicate = `INSERT INTO ${TABLE} (key, count, "order") VALUES ('dup-${run}', 0, '[]')`;
+    await dataSource.query(duplicate);
+
+    // The failing write goes out with the append and the swap; none of them may survive.
+    await expect(count(serverA, key, (write) => write(duplicate, []))).rejects.toMatchObject({ code: '23505' });
+
+    expect(await storedFor(key)).toEqual(before);
+    expect(await row(key)).toMatchObject({ count: 2 });
+    expect(await count(serverA, key)).toEqual(1);
+    expect(await row(key)).toMatchObject({ count: 3 });
+  });
+
+  it('still answers 409 to a command whose stream moved on, from the cached path', async () => {
+    const key = `conflict-${run}`;
+    const stream = randomUUID();
+    await count(serverA, key);
+    await serverA.run(actor, async (tx) => tx.record(Counted, stream, { key, n: ++n }, { expectedVersion: 0 }));
+
+    await expect(serverA.run(actor, async (tx) => tx.record(Counted, stream, { key, n: ++n }, { expectedVersion: 0 }))).rejects.toBeInstanceOf(ConcurrencyError);
+
+    expect(await row(key)).toMatchObject({ count: 2 });
+    expect((await storedFor(key)).filter((event) => event.streamId === stream).map((event) => event.streamVersion)).toEqual([1]);
+  });
+});
