@@ -8,7 +8,7 @@
  *
  *   npm run bench:audit                    # embedded PostgreSQL in a temporary directory
  *   DATABASE_URL=postgres://... npm run bench:audit   # a scratch database on that server
- *   BENCH_SECONDS=3 BENCH_ROUNDS=3 BENCH_CLIENTS=1,8,32 BENCH_TEACHERS=2000 ...
+ *   BENCH_SECONDS=3 BENCH_ROUNDS=5 BENCH_CLIENTS=1,8,32 BENCH_TEACHERS=2000 ...
  *
  * The app runs in a child process so the load generator does not share its event loop.
  */
@@ -29,7 +29,7 @@ import { BenchBaselineModule } from './bench-baseline.module.js';
 import { benchDatabase, positiveInt } from './bench-support.js';
 
 const SECONDS = positiveInt('BENCH_SECONDS', 3);
-const ROUNDS = positiveInt('BENCH_ROUNDS', 3);
+const ROUNDS = positiveInt('BENCH_ROUNDS', 5);
 const WARMUP_SECONDS = 1;
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,8,32').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 /** A district's worth of teachers, so each ends the run with a realistic handful of classes. */
@@ -47,6 +47,8 @@ interface Measured {
   seconds: number;
   p50s: number[];
   p99s: number[];
+  /** Requests per second of each round, in round order (the two kinds' rounds are paired). */
+  rates: number[];
   failures: number;
 }
 
@@ -113,6 +115,7 @@ async function unsealed(client: PgClient): Promise<{ events: number; sealed: num
 }
 
 const format = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const spread = (ratios: number[]) => `${format(Math.min(...ratios), 2)}-${format(Math.max(...ratios), 2)}`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
@@ -146,11 +149,12 @@ async function main(): Promise<void> {
         for (const kind of order) {
           const result = await load(started.port, kind, connections, SECONDS, nextToken);
           const key = `${kind}/${connections}`;
-          const measured = results.get(key) ?? { requests: 0, seconds: 0, p50s: [], p99s: [], failures: 0 };
+          const measured = results.get(key) ?? { requests: 0, seconds: 0, p50s: [], p99s: [], rates: [], failures: 0 };
           measured.requests += result.requests.total;
           measured.seconds += result.duration;
           measured.p50s.push(result.latency.p50);
           measured.p99s.push(result.latency.p99);
+          measured.rates.push(result.requests.total / result.duration);
           measured.failures += result.errors + result.non2xx;
           results.set(key, measured);
           if (kind === 'audited') {
@@ -163,7 +167,7 @@ async function main(): Promise<void> {
     }
 
     if (ONLY) return;
-    const header = ['clients', 'baseline req/s', 'audited req/s', 'ratio', 'baseline p50/p99 ms', 'audited p50/p99 ms', 'failed'];
+    const header = ['clients', 'baseline req/s', 'audited req/s', 'ratio', 'round ratios', 'baseline p50/p99 ms', 'audited p50/p99 ms', 'failed'];
     const lines = CLIENTS.map((connections) => {
       const base = results.get(`baseline/${connections}`)!;
       const audited = results.get(`audited/${connections}`)!;
@@ -174,6 +178,7 @@ async function main(): Promise<void> {
         format(baseRate),
         format(auditedRate),
         format(auditedRate / baseRate, 2),
+        spread(audited.rates.map((rate, round) => rate / base.rates[round])),
         `${format(median(base.p50s), 1)} / ${format(median(base.p99s), 1)}`,
         `${format(median(audited.p50s), 1)} / ${format(median(audited.p99s), 1)}`,
         String(base.failures + audited.failures),
@@ -184,7 +189,7 @@ async function main(): Promise<void> {
     console.log(row(header));
     console.log(widths.map((width) => '-'.repeat(width)).join('  '));
     for (const line of lines) console.log(row(line));
-    console.log('(req/s over all rounds; latencies are the median of the rounds\' percentiles)');
+    console.log('(req/s over all rounds; round ratios: lowest-highest of each round\'s pair, back to back; latencies are the median of the rounds\' percentiles)');
 
     const top = Math.max(...CLIENTS);
     const topBase = results.get(`baseline/${top}`)!;

@@ -20,12 +20,13 @@ describe('ProjectionCache', () => {
     time = 1_000;
   });
 
-  it('serves what was set, the same object, and nothing for unknown keys', () => {
+  it('serves what was set, the same row object, and nothing for unknown keys', () => {
     const cache = new ProjectionCache(10, 5_000, now);
     const cached = row('a', '7');
     cache.set(projector, 'a', cached);
 
-    expect(cache.get(projector, 'a')).toBe(cached);
+    expect(cache.get(projector, 'a')).toEqual(cached);
+    expect(cache.get(projector, 'a')?.row).toBe(cached.row);
     expect(cache.get(projector, 'b')).toBeUndefined();
     expect(cache.size).toEqual(1);
   });
@@ -156,5 +157,18 @@ describe('ProjectionCache', () => {
     // The marks are private: forget means to trim them to `capacity` (as set does the rows), the memory bound of a long-lived process.
     const marks = (cache as unknown as { contendedUntil: Map<string, number> }).contendedUntil;
     expect(marks.size).toBeLessThanOrEqual(2);
+  });
+
+  it('stops serving a row once it is older than the maximum age, and forgets it', () => {
+    const cache = new ProjectionCache(10, 5_000, now, 60_000);
+    cache.set(projector, 'a', row('a', '1'));
+    time += 59_999;
+    expect(cache.get(projector, 'a')).toEqual(row('a', '1'));
+    time += 1;
+
+    expect(cache.get(projector, 'a')).toBeUndefined();
+    expect(cache.size).toEqual(0);
+    cache.set(projector, 'a', row('a', '2'));
+    expect(cache.get(projector, 'a')).toEqual(row('a', '2'));
   });
 });

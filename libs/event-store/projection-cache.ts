@@ -7,6 +7,10 @@ export interface CachedRow {
   xmin: string;
 }
 
+interface Entry extends CachedRow {
+  cachedAt: number;
+}
+
 /**
  * The read-model rows this process wrote last, so the next command on the same row can evolve it
  * without reading it first and write it in the same exchange as its events (a compare-and-swap on
@@ -14,15 +18,20 @@ export interface CachedRow {
  * Bounded (least recently used rows leave first: 5,000 rows is a district's active teachers and
  * assignments, a few tens of megabytes at most); a row that lost a swap is left out for a while,
  * so a row many writers share goes through the lock instead of failing over and over.
+ *
+ * Entries also expire: xmin is a 32-bit transaction id, so a row could in principle carry the same
+ * version again after billions of transactions (or after the database is restored from a backup
+ * while this server keeps running); ten minutes is far inside both.
  */
 export class ProjectionCache {
-  private readonly rows = new Map<string, CachedRow>();
+  private readonly rows = new Map<string, Entry>();
   private readonly contendedUntil = new Map<string, number>();
 
   constructor(
     private readonly capacity = 5_000,
     private readonly contentionMs = 5_000,
     private readonly now: () => number = Date.now,
+    private readonly maxAgeMs = 10 * 60_000,
   ) {}
 
   /** The cached row, or undefined. Projectors are pure (Projector.evolve), so the row is shared, not copied. */
@@ -36,14 +45,15 @@ export class ProjectionCache {
     const cached = this.rows.get(id);
     if (!cached) return undefined;
     this.rows.delete(id);
+    if (this.now() - cached.cachedAt >= this.maxAgeMs) return undefined;
     this.rows.set(id, cached);
-    return cached;
+    return { row: cached.row, xmin: cached.xmin };
   }
 
   set(projector: Projector, key: string, cached: CachedRow): void {
     const id = idOf(projector, key);
     this.rows.delete(id);
-    this.rows.set(id, cached);
+    this.rows.set(id, { ...cached, cachedAt: this.now() });
     if (this.rows.size > this.capacity) this.rows.delete(this.rows.keys().next().value!);
   }
 
