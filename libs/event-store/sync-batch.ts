@@ -15,22 +15,46 @@ interface WireConnection {
   off(event: 'parseComplete', listener: () => void): void;
 }
 
+/** A RowDescription's field (pg-protocol): name and type of one column of the answer. */
+interface FieldDescription {
+  name: string;
+  dataTypeID: number;
+  format: 'text' | 'binary';
+}
+
 interface BackendMessage {
   fields?: unknown[];
-  text?: string;
 }
 
-/** pg's Result as it fills itself from backend messages (lib/result.js; the public types show only the outcome). */
-interface ResultBuilder {
-  rows: unknown[];
-  addFields(fields: unknown[]): void;
-  parseRow(fields: unknown[]): unknown;
-  addRow(row: unknown): void;
-  addCommandComplete(message: BackendMessage): void;
+/** The client's type parsers (pg's `types` or a TypeOverrides): text of a column to its JavaScript value. */
+export interface TypeParsers {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (text: string) => unknown;
 }
 
-export type TypeParsers = unknown;
-const ResultBuilder = pg.Result as unknown as new (rowMode: string | undefined, types: TypeParsers) => ResultBuilder;
+/**
+ * One statement's rows. Rows are plain objects built column by column, the way pg's own Result
+ * builds them but without its per-answer template objects, which cost more than the parsing
+ * itself on the write path's small answers.
+ */
+class Answer {
+  readonly rows: Array<Record<string, unknown>> = [];
+  private names: string[] = [];
+  private parsers: Array<(text: string) => unknown> = [];
+
+  describe(fields: readonly FieldDescription[], types: TypeParsers): void {
+    this.names = fields.map((field) => field.name);
+    this.parsers = fields.map((field) => types.getTypeParser(field.dataTypeID, field.format));
+  }
+
+  add(values: ReadonlyArray<string | null>): void {
+    const row: Record<string, unknown> = {};
+    for (let index = 0; index < values.length; index++) {
+      const value = values[index];
+      row[this.names[index]] = value === null ? null : this.parsers[index](value);
+    }
+    this.rows.push(row);
+  }
+}
 
 const identity = (value: unknown) => value;
 const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue;
@@ -47,7 +71,7 @@ const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): 
  * parsed once per connection, in node-postgres' own bookkeeping, so they mix with its queries.
  */
 export class SyncBatch {
-  private readonly results: ResultBuilder[] = [];
+  private readonly results: Answer[] = [];
   private answered = 0;
   private failure: Error | undefined;
   private readonly parsing: string[] = [];
@@ -59,7 +83,7 @@ export class SyncBatch {
   constructor(
     private readonly statements: readonly Statement[],
     private readonly nameOf: (text: string) => string | undefined,
-    private readonly types?: TypeParsers,
+    private readonly types: TypeParsers = pg.types as unknown as TypeParsers,
   ) {
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
   }
@@ -116,28 +140,27 @@ export class SyncBatch {
   }
 
   /** The answer being read: statement n's, where n counts the statements already complete. */
-  private answer(): ResultBuilder {
-    return (this.results[this.answered] ??= new ResultBuilder(undefined, this.types));
+  private answer(): Answer {
+    return (this.results[this.answered] ??= new Answer());
   }
 
   // Each statement is answered by RowDescription (or NoData, which pg does not forward), DataRows,
   // then CommandComplete (or EmptyQuery).
   handleRowDescription(message: BackendMessage): void {
-    this.answer().addFields(message.fields!);
+    this.answer().describe(message.fields as FieldDescription[], this.types);
   }
 
   handleDataRow(message: BackendMessage): void {
     if (this.failure) return;
-    const answer = this.answer();
     try {
-      answer.addRow(answer.parseRow(message.fields!));
+      this.answer().add(message.fields as Array<string | null>);
     } catch (error) {
       this.failure = error as Error;
     }
   }
 
-  handleCommandComplete(message: BackendMessage): void {
-    this.answer().addCommandComplete(message);
+  handleCommandComplete(): void {
+    this.answer();
     this.answered++;
   }
 

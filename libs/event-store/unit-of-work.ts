@@ -166,9 +166,10 @@ export class UnitOfWork {
       return [];
     }
     const versions = await nextVersions(manager, tx.pending);
-    const events = projectedEvents(tx.actor, tx.pending, versions);
+    const payloads = tx.pending.map((event) => JSON.stringify(event.data));
+    const events = projectedEvents(tx.actor, tx.pending, versions, payloads);
     const plans = planProjections(this.projectors.all(), events);
-    const head = [...tx.deferredWrites, appendStatement(tx.actor, tx.pending, versions, ASSIGNED_COLUMNS)];
+    const head = [...tx.deferredWrites, appendStatement(tx.actor, tx.pending, versions, ASSIGNED_COLUMNS, payloads)];
     const cached = this.cachedRows(plans);
     try {
       const [appended, written] = cached ? await this.commitFromCache(connection, manager, head, plans, cached, events) : await this.commitLocked(connection, manager, head, plans, events);
@@ -256,7 +257,13 @@ function isConcurrencyFailure(error: unknown): boolean {
  * The INSERT that appends a command's events, returning `returning` of each (by default the whole
  * stored event). A single event, by far the most common case, is a plain VALUES row.
  */
-export function appendStatement(actor: Actor, pending: readonly PendingEvent[], versions: readonly number[], returning = STORED_EVENT_COLUMNS): Statement {
+export function appendStatement(
+  actor: Actor,
+  pending: readonly PendingEvent[],
+  versions: readonly number[],
+  returning = STORED_EVENT_COLUMNS,
+  payloads: readonly string[] = pending.map((event) => JSON.stringify(event.data)),
+): Statement {
   const actorValues = [actor.userId, actor.ip ?? null, actor.userAgent ?? null, actor.requestId ?? null];
   const resourceType = (event: PendingEvent) => (event.resourceType === undefined ? event.definition.streamType : event.resourceType);
   const resourceId = (event: PendingEvent) => (event.resourceId === undefined ? event.streamId : event.resourceId);
@@ -270,7 +277,7 @@ export function appendStatement(actor: Actor, pending: readonly PendingEvent[], 
         event.definition.action,
         resourceType(event),
         resourceId(event),
-        JSON.stringify(event.data),
+        payloads[0],
         event.definition.streamType,
         event.streamId,
         versions[0],
@@ -295,7 +302,7 @@ export function appendStatement(actor: Actor, pending: readonly PendingEvent[], 
       column((event) => event.definition.action),
       column(resourceType),
       column(resourceId),
-      column((event) => JSON.stringify(event.data)),
+      [...payloads],
       column((event) => event.definition.streamType),
       column((event) => event.streamId),
       [...versions],
@@ -334,7 +341,7 @@ function storedEvents(actor: Actor, events: readonly ProjectedEvent[], assigned:
  * The events as read models see them, before they are appended: the payload as it will read back
  * from jsonb, the stream version and actor as they will be stored.
  */
-function projectedEvents(actor: Actor, pending: readonly PendingEvent[], versions: readonly number[]): ProjectedEvent[] {
+function projectedEvents(actor: Actor, pending: readonly PendingEvent[], versions: readonly number[], payloads: readonly string[]): ProjectedEvent[] {
   return pending.map((event, index) => ({
     type: event.definition.type,
     action: event.definition.action,
@@ -344,7 +351,7 @@ function projectedEvents(actor: Actor, pending: readonly PendingEvent[], version
     streamVersion: versions[index],
     resourceType: event.resourceType === undefined ? event.definition.streamType : event.resourceType,
     resourceId: event.resourceId === undefined ? event.streamId : event.resourceId,
-    data: JSON.parse(JSON.stringify(event.data)),
+    data: JSON.parse(payloads[index]),
     userId: actor.userId,
   }));
 }
