@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Statement } from './projector.js';
 import { SyncBatch, type TypeParsers } from './sync-batch.js';
+
 const BEGIN: Statement = { text: 'BEGIN', values: [] };
 const COMMIT: Statement = { text: 'COMMIT', values: [] };
 
@@ -76,8 +77,8 @@ export class PipelinedConnection {
   }
 
   /**
-   * One exchange closed by a single Sync. Batches leave pipeline mode (node-postgres accepts its
-   * own query objects only there); by then every statement the command sent has been answered.
+   * One exchange closed by a single Sync. Batches leave pipeline mode (node-postgres refuses query
+   * objects other than its own in it); by then every statement the command sent has been answered.
    */
   private exchange(statements: readonly Statement[]): Promise<unknown[][]> {
     this.client.pipeline = false;

@@ -176,11 +176,6 @@ export function lockStatements(manager: EntityManager, plan: ProjectionPlan): [S
   return sqlFor(manager, plan.projector).lock(plan.keys);
 }
 
-/** The statement that writes locked rows (returning them as stored). */
-export function writeStatement(manager: EntityManager, projector: Projector, rows: readonly ObjectLiteral[]): Statement {
-  return sqlFor(manager, projector).write(rows);
-}
-
 /** The statement that compare-and-swaps one cached row to its evolved value. */
 export function swapStatement(manager: EntityManager, projector: Projector, row: ObjectLiteral, xmin: string): Statement {
   return sqlFor(manager, projector).swap(row, xmin);

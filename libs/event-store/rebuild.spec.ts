@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Column, DataSource, Entity, type EntityManager, PrimaryColumn } from 'typeorm';
+import { DataSource, Entity, type EntityManager } from 'typeorm';
+import { testDatabaseUrl } from '../../test/setup/test-database.js';
 import { migrations } from '../../migrations/index.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { migrate } from '../database/migrate.js';
-import { defineEvent, type ProjectedEvent, SYSTEM_ACTOR, type StoredEvent } from './event.js';
-import { applyProjectors, type Projector } from './projector.js';
+import { SYSTEM_ACTOR, type StoredEvent } from './event.js';
+import { applyProjectors } from './projector.js';
 import { rebuildProjections } from './rebuild.js';
+import { countedEvent, createTallyTable, Tally, tallyProjector } from '../../test/factories/tally-read-model.js';
 import { appendEvents } from './unit-of-work.js';
 
-/** Read models made for this spec: how many events each key saw, and in which order. One table per projector. */
-class Tally {
-  @PrimaryColumn('text')
-  key: string;
-
-  @Column('integer')
-  count: number;
-
-  @Column('jsonb')
-  order: number[];
-}
-
+/** One tally table per projector, so a rebuild of one can be told from a rebuild of both. */
 @Entity('rebuild_spec_left')
 class LeftTally extends Tally {}
 
@@ -28,32 +19,10 @@ class LeftTally extends Tally {}
 class RightTally extends Tally {}
 
 const run = randomUUID().slice(0, 8);
-const Counted = defineEvent<{ key: string; n: number }>({ type: `RebuildSpecCounted_${run}`, action: 'rebuild_spec.count', streamType: 'rebuild_spec' });
-
-function tallyProjector(name: string, keyPrefix: string, entity: typeof Tally, table: string): Projector<Tally> {
-  return {
-    name,
-    entity,
-    table,
-    keyProperty: 'key',
-    keyColumn: 'key',
-    eventTypes: [Counted.type],
-    keyOf: (event: ProjectedEvent) => (String(event.data.key).startsWith(keyPrefix) ? String(event.data.key) : null),
-    initial: (key) => ({ key, count: 0, order: [] }),
-    // Order-sensitive on purpose: the replay must follow the commit order the live path saw.
-    evolve: (row, event) => ({ ...row, count: row.count + 1, order: [...row.order, Number(event.data.n)] }),
-  };
-}
-
-const left = tallyProjector(`left_${run}`, 'left', LeftTally, 'rebuild_spec_left');
-const right = tallyProjector(`right_${run}`, 'right', RightTally, 'rebuild_spec_right');
+const Counted = countedEvent(`RebuildSpec_${run}`);
+const left = tallyProjector({ name: `left_${run}`, keyPrefix: 'left', entity: LeftTally, table: 'rebuild_spec_left', counted: Counted });
+const right = tallyProjector({ name: `right_${run}`, keyPrefix: 'right', entity: RightTally, table: 'rebuild_spec_right', counted: Counted });
 let n = 0;
-
-function testDatabaseUrl(): string {
-  const url = process.env.HANDMARK_TEST_DATABASE_URL;
-  if (!url || !new URL(url).pathname.includes('test')) throw new Error('HANDMARK_TEST_DATABASE_URL must name a test database (run through jest)');
-  return url;
-}
 
 describe('rebuildProjections', () => {
   let dataSource: DataSource;
@@ -77,7 +46,7 @@ describe('rebuildProjections', () => {
     dataSource = new DataSource(dataSourceOptions(url, [LeftTally, RightTally], [], 4));
     await dataSource.initialize();
     for (const table of ['rebuild_spec_left', 'rebuild_spec_right']) {
-      await dataSource.query(`CREATE TABLE ${table} (key text PRIMARY KEY, count integer NOT NULL, "order" jsonb NOT NULL)`);
+      await createTallyTable(dataSource, table);
     }
     for (const keys of [['left-a', 'left-b', 'right-a'], ['left-a'], ['right-a', 'right-b', 'left-a', 'left-a'], ['left-b'], ['left-c', 'right-b']]) {
       await dataSource.transaction((manager) => write(manager, keys));

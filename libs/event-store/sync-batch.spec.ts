@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
+import { testDatabaseUrl } from '../../test/setup/test-database.js';
 import type { Statement } from './projector.js';
 import { SyncBatch, type TypeParsers } from './sync-batch.js';
 
@@ -8,12 +9,6 @@ import { SyncBatch, type TypeParsers } from './sync-batch.js';
 interface NamedStatementBookkeeping {
   parsedStatements: Record<string, string>;
   submittedNamedStatements: Record<string, string>;
-}
-
-function testDatabaseUrl(): string {
-  const url = process.env.HANDMARK_TEST_DATABASE_URL;
-  if (!url || !new URL(url).pathname.includes('test')) throw new Error('HANDMARK_TEST_DATABASE_URL must name a test database (run through jest)');
-  return url;
 }
 
 const suffix = randomUUID().slice(0, 8);

@@ -1,55 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { EventBus } from '@nestjs/cqrs';
-import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { DataSource, Entity } from 'typeorm';
+import { testDatabaseUrl } from '../../test/setup/test-database.js';
 import { migrations } from '../../migrations/index.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { migrate } from '../database/migrate.js';
 import { ConcurrencyError } from '../errors/domain-error.js';
-import { type Actor, defineEvent, type EventCommitted, type StoredEvent } from './event.js';
+import type { Actor, EventCommitted, StoredEvent } from './event.js';
 import { PipelinedConnection } from './pipelined-connection.js';
-import { type Projector, ProjectorRegistry } from './projector.js';
+import { ProjectorRegistry } from './projector.js';
 import { rebuildProjections } from './rebuild.js';
 import { type ActivityLogRow, STORED_EVENT_COLUMNS, toStoredEvent } from './stored-event.js';
+import { countedEvent, createTallyTable, Tally, tallyProjector } from '../../test/factories/tally-read-model.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 const run = randomUUID().slice(0, 8);
 const TABLE = `uow_spec_tally_${run}`;
 
-/** A read model made for this spec: how many events each key saw, and in which order. */
 @Entity(TABLE)
-class Tally {
-  @PrimaryColumn('text')
-  key: string;
+class UowTally extends Tally {}
 
-  @Column('integer')
-  count: number;
-
-  @Column('jsonb')
-  order: number[];
-}
-
-const Counted = defineEvent<{ key: string; n: number }>({ type: `UowSpecCounted_${run}`, action: 'uow_spec.count', streamType: 'uow_spec' });
-
-const tally: Projector<Tally> = {
-  name: `uow_spec_${run}`,
-  entity: Tally,
-  table: TABLE,
-  keyProperty: 'key',
-  keyColumn: 'key',
-  eventTypes: [Counted.type],
-  keyOf: (event) => String(event.data.key),
-  initial: (key) => ({ key, count: 0, order: [] }),
-  evolve: (row, event) => ({ ...row, count: row.count + 1, order: [...row.order, Number(event.data.n)] }),
-};
+const Counted = countedEvent(`UowSpec_${run}`);
+const tally = tallyProjector({ name: `uow_spec_${run}`, entity: UowTally, table: TABLE, counted: Counted });
 
 const actor: Actor = { userId: null, role: 'system', ip: '203.0.113.7', userAgent: 'uow-spec/1.0', requestId: `req-${run}` };
-
-function testDatabaseUrl(): string {
-  const url = process.env.HANDMARK_TEST_DATABASE_URL;
-  if (!url || !new URL(url).pathname.includes('test')) throw new Error('HANDMARK_TEST_DATABASE_URL must name a test database (run through jest)');
-  return url;
-}
 
 describe('UnitOfWork read-model writes', () => {
   let dataSource: DataSource;
@@ -89,9 +64,9 @@ describe('UnitOfWork read-model writes', () => {
   beforeAll(async () => {
     const url = testDatabaseUrl();
     await migrate(url, migrations);
-    dataSource = new DataSource(dataSourceOptions(url, [Tally], [], 4));
+    dataSource = new DataSource(dataSourceOptions(url, [UowTally], [], 4));
     await dataSource.initialize();
-    await dataSource.query(`CREATE TABLE ${TABLE} (key text PRIMARY KEY, count integer NOT NULL, "order" jsonb NOT NULL)`);
+    await createTallyTable(dataSource, TABLE);
     serverA = new UnitOfWork(dataSource, registry, eventBus);
     serverB = new UnitOfWork(dataSource, registry, eventBus);
   });

@@ -9,6 +9,7 @@ import { PipelinedConnection } from './pipelined-connection.js';
 import { type CachedRow, ProjectionCache } from './projection-cache.js';
 import {
   evolveRows,
+  evolveStatement,
   hydrateRows,
   lockStatements,
   planProjections,
@@ -18,7 +19,6 @@ import {
   STALE_PROJECTION_ROW,
   type Statement,
   swapStatement,
-  writeStatement,
 } from './projector.js';
 import { type ActivityLogRow, STORED_EVENT_COLUMNS, toStoredEvent } from './stored-event.js';
 
@@ -211,7 +211,7 @@ export class UnitOfWork {
   ): Promise<[AssignedColumns[], ObjectLiteral[][]]> {
     const answers = await connection.batch([...head, ...plans.flatMap((plan) => lockStatements(manager, plan))]);
     const locked = plans.map((_, index) => answers[head.length + index * 2 + 1] as ObjectLiteral[]);
-    const writes = plans.map((plan, index) => writeStatement(manager, plan.projector, [...evolveRows(plan, hydrateRows(manager, plan.projector, locked[index]), events).values()]));
+    const writes = plans.map((plan, index) => evolveStatement(manager, plan, locked[index], events));
     const written = (await connection.commit(writes)) as ObjectLiteral[][];
     return [answers[head.length - 1] as AssignedColumns[], written];
   }
@@ -233,10 +233,8 @@ export class UnitOfWork {
 
   /** Caches the rows as the database stored them (after COMMIT), with their new row version. */
   private remember(manager: EntityManager, plan: ProjectionPlan, raws: readonly ObjectLiteral[]): void {
-    for (const raw of raws) {
-      const [[key, row]] = hydrateRows(manager, plan.projector, [raw]);
-      this.cache.set(plan.projector, key, { row, xmin: String(raw[ROW_VERSION]) });
-    }
+    // One row per key, in the order returned.
+    [...hydrateRows(manager, plan.projector, raws)].forEach(([key, row], index) => this.cache.set(plan.projector, key, { row, xmin: String(raws[index][ROW_VERSION]) }));
   }
 }
 

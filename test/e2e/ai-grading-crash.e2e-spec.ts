@@ -7,7 +7,8 @@ import { AnthropicFake, reply } from '../fakes/anthropic-fake-server.js';
 import { activeAssignment, createAiGradingApp, gradeReply, marker, requestText, scriptByMarker, submissionEvents, until, uploadMarkedEssay, waitForStatus } from '../factories/ai-grading.js';
 import { gradeRow } from '../factories/grading.js';
 import { signIn } from '../factories/users.js';
-import { type TestApp, testDatabaseUrl } from '../setup/create-test-app.js';
+import type { TestApp } from '../setup/create-test-app.js';
+import { testDatabaseUrl } from '../setup/test-database.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

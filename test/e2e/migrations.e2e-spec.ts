@@ -6,7 +6,7 @@ import { dataSourceOptions } from '../../libs/database/data-source-options.js';
 import { migrate } from '../../libs/database/migrate.js';
 import { migrations } from '../../migrations/index.js';
 import { entities } from '../../src/entities.js';
-import { assertTestDatabase } from '../setup/create-test-app.js';
+import { assertTestDatabase } from '../setup/test-database.js';
 
 const KEY_TABLES = ['activity_log_chain', 'activity_logs', 'api_tokens', 'classes', 'oauth_states', 'schools', 'sessions', 'students', 'teacher_dashboard', 'users'];
 

@@ -14,7 +14,8 @@ import { loggedEvents } from '../factories/events.js';
 import { buildPdf, scanLikePageJpeg } from '../factories/pdf.js';
 import { classWithAssignment, referencedBlobKeys, storedBlobKeys, temporaryStorageDir, uploadStack } from '../factories/submissions.js';
 import { type SignedInUser, signIn } from '../factories/users.js';
-import { createTestApp, type TestApp, testDatabaseUrl } from '../setup/create-test-app.js';
+import { createTestApp, type TestApp } from '../setup/create-test-app.js';
+import { testDatabaseUrl } from '../setup/test-database.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const STUDENTS = 6;

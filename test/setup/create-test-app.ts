@@ -4,6 +4,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../libs/config/config.js';
 import { createApp, type CreateAppOptions } from '../../src/bootstrap.js';
+import { assertTestDatabase, testDatabaseUrl } from './test-database.js';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -11,19 +12,6 @@ export interface TestApp {
   http: ReturnType<NestExpressApplication['getHttpServer']>;
   dataSource: DataSource;
   close(): Promise<void>;
-}
-
-/** Tests refuse to touch a database whose name does not say it is for tests. */
-export function assertTestDatabase(url: string): void {
-  const name = new URL(url).pathname.slice(1);
-  if (!name.includes('test')) throw new Error(`Refusing to run tests against database "${name}": its name must contain "test"`);
-}
-
-export function testDatabaseUrl(): string {
-  const url = process.env.HANDMARK_TEST_DATABASE_URL;
-  if (!url) throw new Error('HANDMARK_TEST_DATABASE_URL is not set: run the tests through jest (global setup creates the database)');
-  assertTestDatabase(url);
-  return url;
 }
 
 /** The real application on the run's test database, with the given environment on top of the defaults. */
