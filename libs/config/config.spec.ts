@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       database: { url: undefined, poolMax: 20, embedded: { dataDir: './data', port: 54329 } },
       auth: { sessionTtlHours: 12, cookieSecure: false, adminEmails: [], devLogin: true },
-      audit: { sealIntervalMs: 500 },
+      audit: { sealIntervalMs: 500, sealThread: true },
     });
     const { database, auth, ai } = loadConfig({});
     expect([database.url, auth.google, ai.apiKey, ai.baseUrl]).toEqual([undefined, undefined, undefined, undefined]);
@@ -63,6 +63,7 @@ describe('loadConfig', () => {
       ANTHROPIC_BASE_URL: 'http://127.0.0.1:9100',
       ANTHROPIC_MODEL: 'claude-test',
       AUDIT_SEAL_INTERVAL_MS: '250',
+      AUDIT_SEAL_THREAD: 'false',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -86,7 +87,7 @@ describe('loadConfig', () => {
         },
       },
       ai: { apiKey: 'sk-ant-test', baseUrl: 'http://127.0.0.1:9100', model: 'claude-test' },
-      audit: { sealIntervalMs: 250 },
+      audit: { sealIntervalMs: 250, sealThread: false },
     });
   });
 
@@ -105,9 +106,11 @@ describe('loadConfig', () => {
       AUTH_DEV_LOGIN: 'please',
       ANTHROPIC_BASE_URL: 'not a url',
       AUDIT_SEAL_INTERVAL_MS: '5',
+      AUDIT_SEAL_THREAD: 'on a thread',
     });
     const named = ['NODE_ENV', 'PORT', 'PUBLIC_URL', 'TRUST_PROXY', 'DATABASE_URL', 'DB_POOL_MAX', 'EMBEDDED_PG_PORT', 'SESSION_TTL_HOURS',
-      'COOKIE_SECURE', 'ADMIN_EMAILS', 'AUTH_DEV_LOGIN', 'ANTHROPIC_BASE_URL', 'AUDIT_SEAL_INTERVAL_MS'];
+      'COOKIE_SECURE', 'ADMIN_EMAILS', 'AUTH_DEV_LOGIN', 'ANTHROPIC_BASE_URL', 'AUDIT_SEAL_INTERVAL_MS',
+      'AUDIT_SEAL_THREAD'];
     expect(problems).toHaveLength(named.length);
     for (const name of named) expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${name}\\b`)));
     expect(problems).toContain('PORT must be an integer between 1 and 65535 (got "eighty")');

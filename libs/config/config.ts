@@ -55,6 +55,8 @@ export interface AppConfig {
   };
   audit: {
     sealIntervalMs: number;
+    /** Seal on a worker thread with its own connection (false: on the thread that serves HTTP). */
+    sealThread: boolean;
   };
   /** Where uploaded files live (content-addressed blobs) and how large uploads may be. */
   storage: {
@@ -236,6 +238,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     audit: {
       sealIntervalMs: r.int('AUDIT_SEAL_INTERVAL_MS', 500, 20, 60_000),
+      sealThread: r.bool('AUDIT_SEAL_THREAD', true),
     },
     storage: {
       dir: r.string('STORAGE_DIR', `${r.string('DATA_DIR', './data').replace(/\/+$/, '')}/storage`),

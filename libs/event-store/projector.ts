@@ -1,11 +1,15 @@
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { ProjectedEvent } from './event.js';
+import type { CachedRow } from './projection-cache.js';
 
 /**
  * A read model kept inside the write transaction. `evolve` is pure (no clock, no reads of other
  * tables, nothing the database assigns on append), so `projections:rebuild` can replay
- * activity_logs and reach exactly the live rows.
+ * activity_logs and reach exactly the live rows. Its rows are plain data: the write path caches
+ * the rows it evolved, reading back from the database only the columns whose type may store a value
+ * differently from the one sent (see EXACT_COLUMN_TYPES), so jsonb values must be JSON (no Dates,
+ * no undefined members that matter).
  */
 export interface Projector<Row extends ObjectLiteral = ObjectLiteral> {
   readonly name: string;
@@ -75,6 +79,8 @@ export function planProjections(projectors: readonly Projector[], events: Readon
  */
 class ProjectionSql {
   private readonly columns: ColumnMetadata[];
+  /** Value columns a swap reads back, because the database may store them differently from what was sent. */
+  private readonly readBack: ColumnMetadata[];
   private readonly texts = new Map<string, string>();
 
   constructor(
@@ -82,6 +88,7 @@ class ProjectionSql {
     private readonly projector: Projector,
   ) {
     this.columns = manager.getRepository(projector.entity).metadata.columns;
+    this.readBack = this.valueColumns().filter((column) => column.transformer !== undefined || !EXACT_COLUMN_TYPES.has(String(column.type)));
   }
 
   /**
@@ -113,7 +120,8 @@ class ProjectionSql {
    * Compare-and-swap of one row the write path evolved from its cache: it changes the row only if
    * it is still the version that was cached (xmin: the transaction that wrote it), and fails the
    * whole command with STALE_PROJECTION_ROW otherwise. A writer that got there first, a rebuild
-   * or a hand edit all give the row a new xmin. Returns the row as stored, like `write`.
+   * or a hand edit all give the row a new xmin. Returns the new xmin and the read-back columns
+   * only (`swapped` completes the row): the rest is what was sent.
    */
   swap(row: ObjectLiteral, xmin: string): Statement {
     const valueColumns = this.valueColumns();
@@ -122,9 +130,10 @@ class ProjectionSql {
       const table = quote(this.projector.table);
       const sets = valueColumns.map((column, index) => `${quote(column.databaseName)} = $${index + 1}`).join(', ');
       const last = valueColumns.length;
+      const returning = [`xmin::text AS ${ROW_VERSION}`, ...this.readBack.map((column) => quote(column.databaseName))].join(', ');
       text = `WITH written AS (
                 UPDATE ${table} SET ${sets} WHERE ${quote(this.projector.keyColumn)} = $${last + 1} AND xmin = $${last + 2}::xid
-                RETURNING ${RETURNING_STORED_ROW}
+                RETURNING ${returning}
               ), checked AS (SELECT handmark_expect_rows((SELECT count(*) FROM written), 1) AS ok)
               SELECT written.* FROM checked LEFT JOIN written ON checked.ok`;
       this.texts.set('swap', text);
@@ -133,6 +142,14 @@ class ProjectionSql {
     const keyColumn = this.columns.find((column) => column.databaseName === this.projector.keyColumn)!;
     const values = [...valueColumns, keyColumn].map((column) => driver.preparePersistentValue(column.getEntityValue(row), column));
     return { text, values: [...values, xmin] };
+  }
+
+  /** The row a swap stored: the evolved row with the read-back columns as the database returned them. */
+  swapped(evolved: ObjectLiteral, raw: ObjectLiteral): CachedRow {
+    const row = { ...evolved };
+    const driver = this.manager.connection.driver;
+    for (const column of this.readBack) column.setEntityValue(row, driver.prepareHydratedValue(raw[column.databaseName], column));
+    return { row, xmin: String(raw[ROW_VERSION]) };
   }
 
   private valueColumns(): ColumnMetadata[] {
@@ -153,6 +170,13 @@ class ProjectionSql {
     return { text, values };
   }
 }
+
+/**
+ * Column types whose values read back exactly as the write path sent them (jsonb as JSON.stringify
+ * then JSON.parse gives them, which is what the next write sends again). Anything else (numeric
+ * rounded to its scale, timestamps, bigint read back as text, a transformer) is read back.
+ */
+const EXACT_COLUMN_TYPES = new Set(['integer', 'int', 'int4', 'smallint', 'int2', 'text', 'varchar', 'character varying', 'uuid', 'boolean', 'bool', 'jsonb', 'json']);
 
 /** The row version travels with every projection row the write path reads back. */
 export const ROW_VERSION = 'handmark_xmin';
@@ -179,6 +203,11 @@ export function lockStatements(manager: EntityManager, plan: ProjectionPlan): [S
 /** The statement that compare-and-swaps one cached row to its evolved value. */
 export function swapStatement(manager: EntityManager, projector: Projector, row: ObjectLiteral, xmin: string): Statement {
   return sqlFor(manager, projector).swap(row, xmin);
+}
+
+/** The row and row version a swap stored, from the evolved row and the swap's answer. */
+export function swappedRow(manager: EntityManager, projector: Projector, evolved: ObjectLiteral, raw: ObjectLiteral): CachedRow {
+  return sqlFor(manager, projector).swapped(evolved, raw);
 }
 
 /** Evolves the plan's rows (as read, by key) through the events, in event order. */

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { EventBus } from '@nestjs/cqrs';
-import { DataSource, Entity } from 'typeorm';
+import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { testDatabaseUrl } from '../../test/setup/test-database.js';
 import { migrations } from '../../migrations/index.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { migrate } from '../database/migrate.js';
 import { ConcurrencyError } from '../errors/domain-error.js';
-import type { Actor, EventCommitted, StoredEvent } from './event.js';
+import { type Actor, defineEvent, type EventCommitted, type StoredEvent } from './event.js';
 import { PipelinedConnection } from './pipelined-connection.js';
-import { ProjectorRegistry } from './projector.js';
+import { type Projector, ProjectorRegistry } from './projector.js';
 import { rebuildProjections } from './rebuild.js';
 import { type ActivityLogRow, STORED_EVENT_COLUMNS, toStoredEvent } from './stored-event.js';
 import { countedEvent, createTallyTable, Tally, tallyProjector } from '../../test/factories/tally-read-model.js';
@@ -24,6 +24,39 @@ class UowTally extends Tally {}
 const Counted = countedEvent(`UowSpec_${run}`);
 const tally = tallyProjector({ name: `uow_spec_${run}`, entity: UowTally, table: TABLE, counted: Counted });
 
+/**
+ * A read model with a column the database stores differently from what is sent (numeric rounds to
+ * its scale), whose evolve reads that column back: a cached row must hold what was stored.
+ */
+const THIRDS_TABLE = `uow_spec_thirds_${run}`;
+
+@Entity(THIRDS_TABLE)
+class UowThirds {
+  @PrimaryColumn('text')
+  key: string;
+
+  /** node-postgres reads numeric as text; the projector keeps it so. */
+  @Column({ type: 'numeric', precision: 6, scale: 2 })
+  total: string | number;
+
+  /** The totals each event saw, in order. */
+  @Column('jsonb')
+  seen: string[];
+}
+
+const ThirdAdded = defineEvent<{ key: string }>({ type: `UowSpecThirdAdded_${run}`, action: 'spec.add_third', streamType: 'spec' });
+const thirds: Projector<UowThirds> = {
+  name: `uow_spec_thirds_${run}`,
+  entity: UowThirds,
+  table: THIRDS_TABLE,
+  keyProperty: 'key',
+  keyColumn: 'key',
+  eventTypes: [ThirdAdded.type],
+  keyOf: (event) => String(event.data.key),
+  initial: (key) => ({ key, total: '0.00', seen: [] }),
+  evolve: (row, _event) => ({ ...row, total: Number(row.total) + 1 / 3, seen: [...row.seen, String(row.total)] }),
+};
+
 const actor: Actor = { userId: null, role: 'system', ip: '203.0.113.7', userAgent: 'uow-spec/1.0', requestId: `req-${run}` };
 
 describe('UnitOfWork read-model writes', () => {
@@ -33,6 +66,7 @@ describe('UnitOfWork read-model writes', () => {
   const eventBus = { publish: (committed: EventCommitted) => published.push(committed.event) } as unknown as EventBus;
   const registry = new ProjectorRegistry();
   registry.register(tally);
+  registry.register(thirds);
   /** Two servers on one database: each has its own cache of the rows it wrote. */
   let serverA: UnitOfWork;
   let serverB: UnitOfWork;
@@ -64,9 +98,10 @@ describe('UnitOfWork read-model writes', () => {
   beforeAll(async () => {
     const url = testDatabaseUrl();
     await migrate(url, migrations);
-    dataSource = new DataSource(dataSourceOptions(url, [UowTally], [], 4));
+    dataSource = new DataSource(dataSourceOptions(url, [UowTally, UowThirds], [], 4));
     await dataSource.initialize();
     await createTallyTable(dataSource, TABLE);
+    await dataSource.query(`CREATE TABLE ${THIRDS_TABLE} (key text PRIMARY KEY, total numeric(6, 2) NOT NULL, seen jsonb NOT NULL)`);
     serverA = new UnitOfWork(dataSource, registry, eventBus);
     serverB = new UnitOfWork(dataSource, registry, eventBus);
   });
@@ -76,7 +111,7 @@ describe('UnitOfWork read-model writes', () => {
   });
 
   afterAll(async () => {
-    await dataSource.query(`DROP TABLE IF EXISTS ${TABLE}`);
+    await dataSource.query(`DROP TABLE IF EXISTS ${TABLE}, ${THIRDS_TABLE}`);
     await dataSource.destroy();
   });
 
@@ -156,5 +191,26 @@ describe('UnitOfWork read-model writes', () => {
 
     expect(await row(key)).toMatchObject({ count: 2 });
     expect((await storedFor(key)).filter((event) => event.streamId === stream).map((event) => event.streamVersion)).toEqual([1]);
+  });
+
+  it('evolves a cached row exactly as a row read afresh: a column the database rounds is read back from the swap', async () => {
+    const add = (server: UnitOfWork, key: string) => server.run(actor, async (tx) => tx.record(ThirdAdded, randomUUID(), { key }, { expectedVersion: 0 }));
+    const cachedKey = `thirds-cached-${run}`;
+    const freshKey = `thirds-fresh-${run}`;
+    const commits = jest.spyOn(PipelinedConnection.prototype, 'commit');
+    const batches = jest.spyOn(PipelinedConnection.prototype, 'batch');
+    for (let i = 0; i < 4; i++) {
+      await add(serverA, cachedKey);
+      // A server that has cached nothing locks and reads the row.
+      await add(new UnitOfWork(dataSource, registry, eventBus), freshKey);
+    }
+    // serverA: one locked command, then three from its cache; the fresh servers: four locked ones.
+    expect([commits.mock.calls.length, batches.mock.calls.length]).toEqual([8, 5]);
+
+    const stored: Array<{ key: string; total: string; seen: string[] }> = await dataSource.query(`SELECT key, total, seen FROM ${THIRDS_TABLE} WHERE key = ANY($1) ORDER BY key DESC`, [[cachedKey, freshKey]]);
+    expect(stored).toEqual([
+      { key: freshKey, total: '1.32', seen: ['0.00', '0.33', '0.66', '0.99'] },
+      { key: cachedKey, total: '1.32', seen: ['0.00', '0.33', '0.66', '0.99'] },
+    ]);
   });
 });

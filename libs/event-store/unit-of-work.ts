@@ -19,6 +19,7 @@ import {
   STALE_PROJECTION_ROW,
   type Statement,
   swapStatement,
+  swappedRow,
 } from './projector.js';
 import { type ActivityLogRow, STORED_EVENT_COLUMNS, toStoredEvent } from './stored-event.js';
 
@@ -173,7 +174,8 @@ export class UnitOfWork {
     const cached = this.cachedRows(plans);
     try {
       const [appended, written] = cached ? await this.commitFromCache(connection, manager, head, plans, cached, events) : await this.commitLocked(connection, manager, head, plans, events);
-      for (const [index, plan] of plans.entries()) this.remember(manager, plan, written[index]);
+      // The rows as stored, with their new row versions, for the next command on them.
+      for (const [index, plan] of plans.entries()) for (const [key, entry] of written[index]) this.cache.set(plan.projector, key, entry);
       return storedEvents(tx.actor, events, appended);
     } catch (error) {
       for (const plan of plans) this.cache.forget(plan.projector, plan.keys, isStaleProjection(error));
@@ -181,7 +183,7 @@ export class UnitOfWork {
     }
   }
 
-  /** One exchange; answers the appended rows and, per plan, the rows as written. */
+  /** One exchange; answers the appended rows and, per plan, the rows as stored by key. */
   private async commitFromCache(
     connection: PipelinedConnection,
     manager: EntityManager,
@@ -189,15 +191,15 @@ export class UnitOfWork {
     plans: readonly ProjectionPlan[],
     cached: ReadonlyArray<Map<string, CachedRow>>,
     events: readonly ProjectedEvent[],
-  ): Promise<[AssignedColumns[], ObjectLiteral[][]]> {
+  ): Promise<[AssignedColumns[], Array<Map<string, CachedRow>>]> {
     const swaps = plans.map((plan, index) => {
       const versions = cached[index];
       const evolved = evolveRows(plan, new Map([...versions].map(([key, entry]) => [key, entry.row])), events);
-      return [...evolved].map(([key, row]) => swapStatement(manager, plan.projector, row, versions.get(key)!.xmin));
+      return [...evolved].map(([key, row]) => ({ key, row, statement: swapStatement(manager, plan.projector, row, versions.get(key)!.xmin) }));
     });
-    const answers = await connection.commit([...head, ...swaps.flat()]);
+    const answers = await connection.commit([...head, ...swaps.flat().map((swap) => swap.statement)]);
     let next = head.length;
-    const written = swaps.map((statements) => statements.flatMap(() => answers[next++] as ObjectLiteral[]));
+    const written = swaps.map((rows, index) => new Map(rows.map(({ key, row }) => [key, swappedRow(manager, plans[index].projector, row, (answers[next++] as ObjectLiteral[])[0])])));
     return [answers[head.length - 1] as AssignedColumns[], written];
   }
 
@@ -208,12 +210,12 @@ export class UnitOfWork {
     head: Statement[],
     plans: readonly ProjectionPlan[],
     events: readonly ProjectedEvent[],
-  ): Promise<[AssignedColumns[], ObjectLiteral[][]]> {
+  ): Promise<[AssignedColumns[], Array<Map<string, CachedRow>>]> {
     const answers = await connection.batch([...head, ...plans.flatMap((plan) => lockStatements(manager, plan))]);
     const locked = plans.map((_, index) => answers[head.length + index * 2 + 1] as ObjectLiteral[]);
     const writes = plans.map((plan, index) => evolveStatement(manager, plan, locked[index], events));
     const written = (await connection.commit(writes)) as ObjectLiteral[][];
-    return [answers[head.length - 1] as AssignedColumns[], written];
+    return [answers[head.length - 1] as AssignedColumns[], plans.map((plan, index) => storedRows(manager, plan, written[index]))];
   }
 
   /** The cached rows for every key of every plan, or null when any is missing. */
@@ -231,11 +233,12 @@ export class UnitOfWork {
     return found;
   }
 
-  /** Caches the rows as the database stored them (after COMMIT), with their new row version. */
-  private remember(manager: EntityManager, plan: ProjectionPlan, raws: readonly ObjectLiteral[]): void {
-    // One row per key, in the order returned.
-    [...hydrateRows(manager, plan.projector, raws)].forEach(([key, row], index) => this.cache.set(plan.projector, key, { row, xmin: String(raws[index][ROW_VERSION]) }));
-  }
+}
+
+/** Rows a write returned whole (RETURNING xmin, *), by key, with their row versions. */
+function storedRows(manager: EntityManager, plan: ProjectionPlan, raws: readonly ObjectLiteral[]): Map<string, CachedRow> {
+  // One row per key, in the order returned.
+  return new Map([...hydrateRows(manager, plan.projector, raws)].map(([key, row], index) => [key, { row, xmin: String(raws[index][ROW_VERSION]) }]));
 }
 
 const MAX_ATTEMPTS = 5;

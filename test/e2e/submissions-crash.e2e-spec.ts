@@ -1,69 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AppConfig } from '../../libs/config/config.js';
 import { sweepOrphanBlobs } from '../../src/modules/submissions/orphan-blobs.sweep.js';
 import { SubmissionStorage } from '../../src/modules/submissions/submission-storage.js';
 import { loggedEvents } from '../factories/events.js';
 import { buildPdf, scanLikePageJpeg } from '../factories/pdf.js';
+import { freePort, listening, type ServerProcess, sleep, startServer, stopServer } from '../factories/server-process.js';
 import { classWithAssignment, referencedBlobKeys, storedBlobKeys, temporaryStorageDir, uploadStack } from '../factories/submissions.js';
 import { type SignedInUser, signIn } from '../factories/users.js';
 import { createTestApp, type TestApp } from '../setup/create-test-app.js';
 import { testDatabaseUrl } from '../setup/test-database.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const STUDENTS = 6;
 const PAGES_EACH = 2;
-
-interface Server {
-  process: ChildProcess;
-  output(): string;
-  exited: Promise<unknown>;
-}
-
-/** The real entry point (src/main.ts, as `npm start` runs it) on the test database, with render threads. */
-function startServer(env: Record<string, string>): Server {
-  const child = spawn(process.execPath, ['--import', './test/setup/typescript-register.mjs', 'src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  return { process: child, output: () => output, exited: once(child, 'exit') };
-}
-
-async function listening(server: Server): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 30_000; await sleep(50)) {
-    if (server.output().includes('HandMark is listening')) return;
-    if (server.process.exitCode !== null) break;
-  }
-  throw new Error(`the server did not start:\n${server.output()}`);
-}
-
-async function kill(server: Server): Promise<void> {
-  server.process.kill('SIGKILL');
-  await server.exited;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /**
  * The server is killed (SIGKILL) twice: while a class stack is being uploaded, and while its pages
@@ -74,7 +26,7 @@ describe('a server killed in the middle of a stack upload', () => {
   let t: TestApp;
   let storageDir: string;
   let env: Record<string, string>;
-  const servers: Server[] = [];
+  const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
     storageDir = await temporaryStorageDir();
@@ -93,7 +45,7 @@ describe('a server killed in the middle of a stack upload', () => {
     };
   });
   afterAll(async () => {
-    for (const server of servers) if (server.process.exitCode === null && server.process.signalCode === null) await kill(server);
+    for (const server of servers) await stopServer(server);
     await t?.close();
     await rm(storageDir, { recursive: true, force: true });
   });
@@ -126,7 +78,7 @@ describe('a server killed in the middle of a stack upload', () => {
       () => 'connection lost',
     );
     for (const started = Date.now(); !existsSync(pdfPath); await sleep(1)) if (Date.now() - started > 30_000) throw new Error(`the PDF was never stored:\n${server.output()}`);
-    await kill(server);
+    await stopServer(server);
     expect(['connection lost', 201]).toContain(await upload);
     const afterFirstKill = await t.dataSource.query(`SELECT count(*)::int AS count FROM submissions WHERE assignment_id = $1`, [assignmentId]);
     // All or nothing: either the whole split was committed (with its job) or none of it.
@@ -144,7 +96,7 @@ describe('a server killed in the middle of a stack upload', () => {
       if (pagesRendered >= 2) break;
       if (Date.now() - started > 60_000) throw new Error(`no page was rendered:\n${server.output()}`);
     }
-    await kill(server);
+    await stopServer(server);
     const beforeRestart = await pageSnapshot(assignmentId);
     const renderedBeforeRestart = beforeRestart.filter((page) => page.blob_key !== null);
     expect(renderedBeforeRestart.length).toBeGreaterThanOrEqual(2);
@@ -168,7 +120,7 @@ describe('a server killed in the middle of a stack upload', () => {
     for (const id of ids) {
       expect((await loggedEvents(t.dataSource, { streamId: id })).map((event) => event.eventType).filter((type) => type !== 'SubmissionMatched')).toEqual(['SubmissionUploaded', 'SubmissionPagesRendered']);
     }
-    await kill(server);
+    await stopServer(server);
 
     // No orphan files: after the sweep every stored blob is referenced, every reference is stored, no temp file is left.
     const storage = new SubmissionStorage({ storage: { dir: storageDir } } as AppConfig);

@@ -14,9 +14,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application on the run's test database, with the given environment on top of the defaults. */
+/**
+ * The real application on the run's test database, with the given environment on top of the
+ * defaults. Sealing runs on the main thread: jest runs TypeScript sources in-process, and a worker
+ * thread has no loader for them (test/e2e/audit-sealing-thread.e2e-spec.ts covers the thread).
+ */
 export async function createTestApp(env: Record<string, string> = {}, options: CreateAppOptions & { databaseUrl?: string } = {}): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', AUTH_DEV_LOGIN: 'true', DB_POOL_MAX: '10', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', AUTH_DEV_LOGIN: 'true', DB_POOL_MAX: '10', AUDIT_SEAL_THREAD: 'false', ...env });
   const { databaseUrl = testDatabaseUrl(), ...appOptions } = options;
   assertTestDatabase(databaseUrl);
   const app = await createApp(config, databaseUrl, { logger: ['error', 'fatal'], ...appOptions });
