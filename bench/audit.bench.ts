@@ -115,8 +115,8 @@ async function unsealed(client: PgClient): Promise<{ events: number; sealed: num
 }
 
 const format = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const spread = (ratios: number[]) => `${format(Math.min(...ratios), 2)}-${format(Math.max(...ratios), 2)}`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const spread = (ratios: number[]) => `${format(Math.min(...ratios), 2)}-${format(Math.max(...ratios), 2)} (median ${format(median(ratios), 2)})`;
 
 async function main(): Promise<void> {
   const database = await benchDatabase();
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     console.log(row(header));
     console.log(widths.map((width) => '-'.repeat(width)).join('  '));
     for (const line of lines) console.log(row(line));
-    console.log('(req/s over all rounds; round ratios: lowest-highest of each round\'s pair, back to back; latencies are the median of the rounds\' percentiles)');
+    console.log('(req/s and ratio over all rounds; round ratios: lowest-highest and median of each round\'s pair, back to back; latencies are the median of the rounds\' percentiles)');
 
     const top = Math.max(...CLIENTS);
     const topBase = results.get(`baseline/${top}`)!;

@@ -10,9 +10,9 @@ import { Assignment } from './modules/assignments/assignment.entity.js';
 import { SubmissionPage } from './modules/submissions/submission-page.entity.js';
 import { Submission } from './modules/submissions/submission.entity.js';
 import { Upload } from './modules/submissions/upload.entity.js';
-import { TeacherDashboard } from './modules/dashboard/teacher-dashboard.entity.js';
+import { DashboardClass } from './modules/dashboard/dashboard-class.entity.js';
 import { AssignmentStats } from './modules/grading/assignment-stats.entity.js';
 import { Grade } from './modules/grading/grade.entity.js';
 
 /** Every TypeORM entity, listed explicitly (TypeORM 1.x under ESM loads no globs). */
-export const entities: Function[] = [User, School, Session, ApiToken, SchoolClass, Student, TeacherDashboard, Rubric, RubricVersion, Assignment, Upload, Submission, SubmissionPage, Grade, AssignmentStats];
+export const entities: Function[] = [User, School, Session, ApiToken, SchoolClass, Student, DashboardClass, Rubric, RubricVersion, Assignment, Upload, Submission, SubmissionPage, Grade, AssignmentStats];

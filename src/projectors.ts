@@ -1,5 +1,5 @@
 import type { Projector } from '../libs/event-store/projector.js';
-import { teacherDashboardProjector } from './modules/dashboard/projections/teacher-dashboard.projector.js';
+import { dashboardClassesProjector } from './modules/dashboard/projections/dashboard-classes.projector.js';
 import { assignmentStatsProjector } from './modules/grading/projections/assignment-stats.projector.js';
 
 /**
@@ -7,4 +7,4 @@ import { assignmentStatsProjector } from './modules/grading/projections/assignme
  * application. At startup the owning modules register these same objects into the ProjectorRegistry
  * (the dashboard rebuild e2e test checks the two lists agree).
  */
-export const projectors: readonly Projector<any>[] = [teacherDashboardProjector, assignmentStatsProjector];
+export const projectors: readonly Projector<any>[] = [dashboardClassesProjector, assignmentStatsProjector];

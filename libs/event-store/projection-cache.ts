@@ -50,6 +50,12 @@ export class ProjectionCache {
     return { row: cached.row, xmin: cached.xmin };
   }
 
+  /** Whether the row lost a swap lately, so writes to it go through the lock for a while. */
+  contended(projector: Projector, key: string): boolean {
+    const until = this.contendedUntil.get(idOf(projector, key));
+    return until !== undefined && until > this.now();
+  }
+
   set(projector: Projector, key: string, cached: CachedRow): void {
     const id = idOf(projector, key);
     this.rows.delete(id);

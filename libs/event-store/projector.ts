@@ -22,6 +22,13 @@ export interface Projector<Row extends ObjectLiteral = ObjectLiteral> {
   readonly keyColumn: string;
   readonly eventTypes: readonly string[];
   /**
+   * Event types that begin the row of their key: no row exists before such an event (it starts a
+   * new stream), so the write path inserts the row in the same exchange as the event instead of
+   * locking first. Should a row be there after all (a rebuild ran ahead), the command is retried
+   * through the lock.
+   */
+  readonly createdBy?: readonly string[];
+  /**
    * Which row an event changes (or rows, when it moves something between them); null when it
    * changes none. Reads only the event's type and data: keys are planned before the append.
    */
@@ -130,10 +137,9 @@ class ProjectionSql {
       const table = quote(this.projector.table);
       const sets = valueColumns.map((column, index) => `${quote(column.databaseName)} = $${index + 1}`).join(', ');
       const last = valueColumns.length;
-      const returning = [`xmin::text AS ${ROW_VERSION}`, ...this.readBack.map((column) => quote(column.databaseName))].join(', ');
       text = `WITH written AS (
                 UPDATE ${table} SET ${sets} WHERE ${quote(this.projector.keyColumn)} = $${last + 1} AND xmin = $${last + 2}::xid
-                RETURNING ${returning}
+                RETURNING ${this.swapReturning()}
               ), checked AS (SELECT handmark_expect_rows((SELECT count(*) FROM written), 1) AS ok)
               SELECT written.* FROM checked LEFT JOIN written ON checked.ok`;
       this.texts.set('swap', text);
@@ -144,12 +150,39 @@ class ProjectionSql {
     return { text, values: [...values, xmin] };
   }
 
-  /** The row a swap stored: the evolved row with the read-back columns as the database returned them. */
+  /**
+   * Inserts a row that an event of this command begins (Projector.createdBy), evolved from the
+   * initial row. It fails the whole command with STALE_PROJECTION_ROW when the row exists already,
+   * and answers like `swap`.
+   */
+  create(row: ObjectLiteral): Statement {
+    let text = this.texts.get('create');
+    if (!text) {
+      const columns = this.columns.map((column) => quote(column.databaseName)).join(', ');
+      const placeholders = this.columns.map((_, index) => `$${index + 1}`).join(', ');
+      text = `WITH written AS (
+                INSERT INTO ${quote(this.projector.table)} (${columns}) VALUES (${placeholders})
+                ON CONFLICT (${quote(this.projector.keyColumn)}) DO NOTHING
+                RETURNING ${this.swapReturning()}
+              ), checked AS (SELECT handmark_expect_rows((SELECT count(*) FROM written), 1) AS ok)
+              SELECT written.* FROM checked LEFT JOIN written ON checked.ok`;
+      this.texts.set('create', text);
+    }
+    const driver = this.manager.connection.driver;
+    return { text, values: this.columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column)) };
+  }
+
+  /** The row a swap or create stored: the evolved row with the read-back columns as the database returned them. */
   swapped(evolved: ObjectLiteral, raw: ObjectLiteral): CachedRow {
     const row = { ...evolved };
     const driver = this.manager.connection.driver;
     for (const column of this.readBack) column.setEntityValue(row, driver.prepareHydratedValue(raw[column.databaseName], column));
     return { row, xmin: String(raw[ROW_VERSION]) };
+  }
+
+  /** What a swap or create answers: the new row version and the read-back columns. */
+  private swapReturning(): string {
+    return [`xmin::text AS ${ROW_VERSION}`, ...this.readBack.map((column) => quote(column.databaseName))].join(', ');
   }
 
   private valueColumns(): ColumnMetadata[] {
@@ -205,7 +238,19 @@ export function swapStatement(manager: EntityManager, projector: Projector, row:
   return sqlFor(manager, projector).swap(row, xmin);
 }
 
-/** The row and row version a swap stored, from the evolved row and the swap's answer. */
+/** The statement that inserts a row an event of the command begins, evolved from the initial row. */
+export function createStatement(manager: EntityManager, projector: Projector, row: ObjectLiteral): Statement {
+  return sqlFor(manager, projector).create(row);
+}
+
+/** Whether the first of `events` that changes `key` begins its row (Projector.createdBy). */
+export function beginsRow(projector: Projector, key: string, events: readonly ProjectedEvent[]): boolean {
+  if (!projector.createdBy?.length) return false;
+  const first = events.find((event) => projector.eventTypes.includes(event.type) && keysOf(projector, event).includes(key));
+  return first !== undefined && projector.createdBy.includes(first.type);
+}
+
+/** The row and row version a swap or create stored, from the evolved row and the statement's answer. */
 export function swappedRow(manager: EntityManager, projector: Projector, evolved: ObjectLiteral, raw: ObjectLiteral): CachedRow {
   return sqlFor(manager, projector).swapped(evolved, raw);
 }

@@ -24,6 +24,15 @@ class UowTally extends Tally {}
 const Counted = countedEvent(`UowSpec_${run}`);
 const tally = tallyProjector({ name: `uow_spec_${run}`, entity: UowTally, table: TABLE, counted: Counted });
 
+/** A tally whose rows are begun by their first event (Projector.createdBy). */
+const BEGUN_TABLE = `uow_spec_begun_${run}`;
+
+@Entity(BEGUN_TABLE)
+class UowBegun extends Tally {}
+
+const Begun = countedEvent(`UowSpecBegun_${run}`);
+const begun: Projector<Tally> = { ...tallyProjector({ name: `uow_spec_begun_${run}`, entity: UowBegun, table: BEGUN_TABLE, counted: Begun }), createdBy: [Begun.type] };
+
 /**
  * A read model with a column the database stores differently from what is sent (numeric rounds to
  * its scale), whose evolve reads that column back: a cached row must hold what was stored.
@@ -67,6 +76,7 @@ describe('UnitOfWork read-model writes', () => {
   const registry = new ProjectorRegistry();
   registry.register(tally);
   registry.register(thirds);
+  registry.register(begun);
   /** Two servers on one database: each has its own cache of the rows it wrote. */
   let serverA: UnitOfWork;
   let serverB: UnitOfWork;
@@ -98,9 +108,10 @@ describe('UnitOfWork read-model writes', () => {
   beforeAll(async () => {
     const url = testDatabaseUrl();
     await migrate(url, migrations);
-    dataSource = new DataSource(dataSourceOptions(url, [UowTally, UowThirds], [], 4));
+    dataSource = new DataSource(dataSourceOptions(url, [UowTally, UowThirds, UowBegun], [], 4));
     await dataSource.initialize();
     await createTallyTable(dataSource, TABLE);
+    await createTallyTable(dataSource, BEGUN_TABLE);
     await dataSource.query(`CREATE TABLE ${THIRDS_TABLE} (key text PRIMARY KEY, total numeric(6, 2) NOT NULL, seen jsonb NOT NULL)`);
     serverA = new UnitOfWork(dataSource, registry, eventBus);
     serverB = new UnitOfWork(dataSource, registry, eventBus);
@@ -111,7 +122,7 @@ describe('UnitOfWork read-model writes', () => {
   });
 
   afterAll(async () => {
-    await dataSource.query(`DROP TABLE IF EXISTS ${TABLE}, ${THIRDS_TABLE}`);
+    await dataSource.query(`DROP TABLE IF EXISTS ${TABLE}, ${THIRDS_TABLE}, ${BEGUN_TABLE}`);
     await dataSource.destroy();
   });
 
@@ -212,5 +223,33 @@ describe('UnitOfWork read-model writes', () => {
       { key: freshKey, total: '1.32', seen: ['0.00', '0.33', '0.66', '0.99'] },
       { key: cachedKey, total: '1.32', seen: ['0.00', '0.33', '0.66', '0.99'] },
     ]);
+  });
+
+  it('inserts a row its event begins in the same exchange, and takes the lock when the row is there already', async () => {
+    const key = `begun-${run}`;
+    const begin = async (server: UnitOfWork) => {
+      let runs = 0;
+      await server.run(actor, async (tx) => {
+        runs += 1;
+        tx.record(Begun, randomUUID(), { key, n: ++n }, { expectedVersion: 0 });
+      });
+      return runs;
+    };
+    const batches = jest.spyOn(PipelinedConnection.prototype, 'batch');
+    const commits = jest.spyOn(PipelinedConnection.prototype, 'commit');
+
+    expect(await begin(serverA)).toBe(1);
+    // Nothing cached and nothing locked: the append and the new row went out together.
+    expect([batches.mock.calls.length, commits.mock.calls.length]).toEqual([0, 1]);
+    const [first] = await dataSource.query(`SELECT count, "order" FROM ${BEGUN_TABLE} WHERE key = $1`, [key]);
+    expect(first).toEqual({ count: 1, order: [n] });
+
+    // A server that never saw the row believes the event begins it: its insert fails, and the retry locks and counts once.
+    expect(await begin(new UnitOfWork(dataSource, registry, eventBus))).toBe(2);
+    expect([batches.mock.calls.length, commits.mock.calls.length]).toEqual([1, 3]);
+    const events = await dataSource.query(`SELECT (metadata->>'n')::int AS n FROM activity_logs WHERE event_type = $1 AND metadata->>'key' = $2 ORDER BY position`, [Begun.type, key]);
+    const [second] = await dataSource.query(`SELECT count, "order" FROM ${BEGUN_TABLE} WHERE key = $1`, [key]);
+    expect(second).toEqual({ count: 2, order: events.map((event: { n: number }) => event.n) });
+    expect(events).toHaveLength(2);
   });
 });

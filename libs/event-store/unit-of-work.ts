@@ -8,6 +8,8 @@ import { type Actor, EventCommitted, type EventDefinition, type ProjectedEvent, 
 import { PipelinedConnection } from './pipelined-connection.js';
 import { type CachedRow, ProjectionCache } from './projection-cache.js';
 import {
+  beginsRow,
+  createStatement,
   evolveRows,
   evolveStatement,
   hydrateRows,
@@ -156,10 +158,11 @@ export class UnitOfWork {
 
   /**
    * Appends the recorded events, updates the read models and commits. When this process wrote
-   * every read-model row the events change last (the usual case: a teacher's next action), the
-   * rows are evolved from the cache and everything goes in one exchange: deferred writes, append,
-   * compare-and-swap of each row, commit. Otherwise in two: deferred writes, append and the row
-   * locks; then the rows evolved from what was locked, and commit.
+   * every read-model row the events change last (the usual case: a teacher's next action), or the
+   * events begin them (a new class's row), the rows are evolved from the cache or their initial
+   * value and everything goes in one exchange: deferred writes, append, compare-and-swap or insert
+   * of each row, commit. Otherwise in two: deferred writes, append and the row locks; then the rows
+   * evolved from what was locked, and commit.
    */
   private async commit(connection: PipelinedConnection, manager: EntityManager, tx: Transaction): Promise<StoredEvent[]> {
     if (tx.pending.length === 0) {
@@ -171,9 +174,9 @@ export class UnitOfWork {
     const events = projectedEvents(tx.actor, tx.pending, versions, payloads);
     const plans = planProjections(this.projectors.all(), events);
     const head = [...tx.deferredWrites, appendStatement(tx.actor, tx.pending, versions, ASSIGNED_COLUMNS, payloads)];
-    const cached = this.cachedRows(plans);
+    const known = this.knownRows(plans, events);
     try {
-      const [appended, written] = cached ? await this.commitFromCache(connection, manager, head, plans, cached, events) : await this.commitLocked(connection, manager, head, plans, events);
+      const [appended, written] = known ? await this.commitFromCache(connection, manager, head, plans, known, events) : await this.commitLocked(connection, manager, head, plans, events);
       // The rows as stored, with their new row versions, for the next command on them.
       for (const [index, plan] of plans.entries()) for (const [key, entry] of written[index]) this.cache.set(plan.projector, key, entry);
       return storedEvents(tx.actor, events, appended);
@@ -183,19 +186,26 @@ export class UnitOfWork {
     }
   }
 
-  /** One exchange; answers the appended rows and, per plan, the rows as stored by key. */
+  /**
+   * One exchange; answers the appended rows and, per plan, the rows as stored by key. A cached row
+   * is compare-and-swapped, a row the events begin is inserted.
+   */
   private async commitFromCache(
     connection: PipelinedConnection,
     manager: EntityManager,
     head: Statement[],
     plans: readonly ProjectionPlan[],
-    cached: ReadonlyArray<Map<string, CachedRow>>,
+    known: ReadonlyArray<Map<string, CachedRow | null>>,
     events: readonly ProjectedEvent[],
   ): Promise<[AssignedColumns[], Array<Map<string, CachedRow>>]> {
     const swaps = plans.map((plan, index) => {
-      const versions = cached[index];
-      const evolved = evolveRows(plan, new Map([...versions].map(([key, entry]) => [key, entry.row])), events);
-      return [...evolved].map(([key, row]) => ({ key, row, statement: swapStatement(manager, plan.projector, row, versions.get(key)!.xmin) }));
+      const versions = known[index];
+      const cachedRows = new Map<string, ObjectLiteral>();
+      for (const [key, entry] of versions) if (entry) cachedRows.set(key, entry.row);
+      return [...evolveRows(plan, cachedRows, events)].map(([key, row]) => {
+        const cached = versions.get(key);
+        return { key, row, statement: cached ? swapStatement(manager, plan.projector, row, cached.xmin) : createStatement(manager, plan.projector, row) };
+      });
     });
     const answers = await connection.commit([...head, ...swaps.flat().map((swap) => swap.statement)]);
     let next = head.length;
@@ -218,15 +228,20 @@ export class UnitOfWork {
     return [answers[head.length - 1] as AssignedColumns[], plans.map((plan, index) => storedRows(manager, plan, written[index]))];
   }
 
-  /** The cached rows for every key of every plan, or null when any is missing. */
-  private cachedRows(plans: readonly ProjectionPlan[]): Array<Map<string, CachedRow>> | null {
-    const found: Array<Map<string, CachedRow>> = [];
+  /**
+   * Every row the plans change as this process knows it without reading: cached, or null for a row
+   * the events begin (Projector.createdBy) and that has not lost a write lately. Null as a whole
+   * when any row is unknown, and the command takes the lock.
+   */
+  private knownRows(plans: readonly ProjectionPlan[], events: readonly ProjectedEvent[]): Array<Map<string, CachedRow | null>> | null {
+    const found: Array<Map<string, CachedRow | null>> = [];
     for (const plan of plans) {
-      const rows = new Map<string, CachedRow>();
+      const rows = new Map<string, CachedRow | null>();
       for (const key of plan.keys) {
         const entry = this.cache.get(plan.projector, key);
-        if (!entry) return null;
-        rows.set(key, entry);
+        if (entry) rows.set(key, entry);
+        else if (beginsRow(plan.projector, key, events) && !this.cache.contended(plan.projector, key)) rows.set(key, null);
+        else return null;
       }
       found.push(rows);
     }

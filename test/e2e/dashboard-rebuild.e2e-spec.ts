@@ -15,7 +15,8 @@ interface DashboardRow {
   total_assignments: number;
   total_submissions: number;
   pending_submissions: number;
-  classes: Record<string, { owned: number; students: number; archived: boolean }>;
+  /** The per-class rows (dashboard_classes) of the classes the teacher owns, by class id. */
+  classes: Record<string, { students: number; assignments: number; submissions: number; pending: number; archived: boolean }>;
 }
 
 interface ViewRow {
@@ -63,8 +64,9 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
 
   async function dashboardRows(userIds: string[]): Promise<DashboardRow[]> {
     return t.dataSource.query(
-      `SELECT user_id, total_classes, total_students, total_assignments, total_submissions, pending_submissions, classes
-         FROM teacher_dashboard WHERE user_id = ANY($1::uuid[]) ORDER BY user_id`,
+      `SELECT d.user_id, d.total_classes, d.total_students, d.total_assignments, d.total_submissions, d.pending_submissions,
+              (SELECT jsonb_object_agg(c.class_id, to_jsonb(c) - 'class_id' - 'owner_id') FROM dashboard_classes c WHERE c.owner_id = d.user_id) AS classes
+         FROM teacher_dashboard d WHERE d.user_id = ANY($1::uuid[]) ORDER BY d.user_id`,
       [userIds],
     );
   }
@@ -139,7 +141,7 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
       ].sort((a, b) => (a.classId < b.classId ? -1 : 1)),
     });
     const [row] = await dashboardRows([teacher.id]);
-    expect(row.classes).toEqual({ [math]: expect.objectContaining({ owned: 1, students: 2 }), [science]: expect.objectContaining({ owned: 1, students: 2 }) });
+    expect(row.classes).toEqual({ [math]: expect.objectContaining({ students: 2, archived: false }), [science]: expect.objectContaining({ students: 2, archived: false }) });
     expect(await projectedCounts([teacher.id])).toEqual(await seedView([teacher.id]));
   });
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -8,7 +8,7 @@ import { migrations } from '../../migrations/index.js';
 import { entities } from '../../src/entities.js';
 import { assertTestDatabase } from '../setup/test-database.js';
 
-const KEY_TABLES = ['activity_log_chain', 'activity_logs', 'api_tokens', 'classes', 'oauth_states', 'schools', 'sessions', 'students', 'teacher_dashboard', 'users'];
+const KEY_TABLES = ['activity_log_chain', 'activity_logs', 'api_tokens', 'classes', 'oauth_states', 'schools', 'sessions', 'students', 'dashboard_classes', 'users'];
 
 /** Every schema object migrations create in public, apart from TypeORM's own bookkeeping tables. */
 const SCHEMA_OBJECTS = `
@@ -95,14 +95,45 @@ describe('migrations on a fresh database: up, all the way down, and up again', (
   });
 
   it('leaves half of every read-model page free, so rewriting a row does not touch its index', async () => {
-    const options = await query<{ relname: string; reloptions: string[] | null }>(
-      `SELECT relname, reloptions FROM pg_class WHERE relname IN ('teacher_dashboard', 'assignment_stats', 'activity_logs') ORDER BY relname`,
+    const options = await query<{ relname: string; relkind: string; reloptions: string[] | null }>(
+      `SELECT relname, relkind::text, reloptions FROM pg_class WHERE relname IN ('dashboard_classes', 'teacher_dashboard', 'assignment_stats', 'activity_logs') ORDER BY relname`,
     );
     expect(options).toEqual([
-      { relname: 'activity_logs', reloptions: null },
-      { relname: 'assignment_stats', reloptions: ['fillfactor=50'] },
-      { relname: 'teacher_dashboard', reloptions: ['fillfactor=50'] },
+      { relname: 'activity_logs', relkind: 'r', reloptions: null },
+      { relname: 'assignment_stats', relkind: 'r', reloptions: ['fillfactor=50'] },
+      { relname: 'dashboard_classes', relkind: 'r', reloptions: ['fillfactor=50'] },
+      // The teacher totals are a view over the per-class rows.
+      { relname: 'teacher_dashboard', relkind: 'v', reloptions: null },
     ]);
+  });
+
+  it('turns each teacher\'s map of class tallies into one dashboard row per class, and back', async () => {
+    const [teacher, previous, active, archived, movedAway] = Array.from({ length: 5 }, () => randomUUID());
+    const tally = (owned: number, students: number, archivedFlag = false) => ({ owned, students, assignments: 2, submissions: 3, pending: 1, archived: archivedFlag });
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    await query(`INSERT INTO teacher_dashboard (user_id, total_classes, total_students, classes) VALUES ($1, 1, 4, $2), ($3, 1, 4, $4)`, [
+      teacher,
+      { [active]: tally(1, 4), [archived]: tally(1, 9, true), [movedAway]: tally(1, 5) },
+      previous,
+      // The previous owner's tally of a class that moved to the teacher: it stays with its new owner.
+      { [movedAway]: tally(0, 0) },
+    ]);
+
+    expect(await migrate(database.url, migrations)).toEqual(['DashboardClasses1764130000000']);
+    expect(await query(`SELECT class_id, owner_id, students, archived FROM dashboard_classes ORDER BY students`)).toEqual([
+      { class_id: active, owner_id: teacher, students: 4, archived: false },
+      { class_id: movedAway, owner_id: teacher, students: 5, archived: false },
+      { class_id: archived, owner_id: teacher, students: 9, archived: true },
+    ]);
+    expect(await query(`SELECT * FROM teacher_dashboard`)).toEqual([
+      { user_id: teacher, total_classes: 2, total_students: 9, total_assignments: 4, total_submissions: 6, pending_submissions: 2 },
+    ]);
+
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    const [restored] = await query<{ total_students: number; classes: Record<string, unknown> }>(`SELECT total_students, classes FROM teacher_dashboard WHERE user_id = $1`, [teacher]);
+    expect(restored).toEqual({ total_students: 9, classes: { [active]: tally(1, 4), [archived]: tally(1, 9, true), [movedAway]: tally(1, 5) } });
+    await query(`DELETE FROM teacher_dashboard`);
+    expect(await migrate(database.url, migrations)).toEqual(['DashboardClasses1764130000000']);
   });
 
   it('reverts every migration, leaving no table, function or type behind', async () => {

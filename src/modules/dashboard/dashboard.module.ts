@@ -2,7 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectorRegistry } from '../../../libs/event-store/projector.js';
 import { DashboardController } from './dashboard.controller.js';
-import { teacherDashboardProjector } from './projections/teacher-dashboard.projector.js';
+import { dashboardClassesProjector } from './projections/dashboard-classes.projector.js';
 import { GetDashboardHandler } from './queries/get-dashboard.query.js';
 
 /** Read models only: nothing imports this module; it follows the other modules' events. */
@@ -18,6 +18,6 @@ export class DashboardModule implements OnModuleInit {
   constructor(private readonly projectors: ProjectorRegistry) {}
 
   onModuleInit(): void {
-    this.projectors.register(teacherDashboardProjector);
+    this.projectors.register(dashboardClassesProjector);
   }
 }

@@ -1,10 +1,10 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { DashboardClass } from '../dashboard-class.entity.js';
 import type { DashboardDto } from '../dashboard.dto.js';
-import { ownedClasses, teacherDashboardProjector } from '../projections/teacher-dashboard.projector.js';
-import { TeacherDashboard } from '../teacher-dashboard.entity.js';
+import { dashboardTotals } from '../projections/dashboard-classes.projector.js';
 
-/** A user's own dashboard row; zeros before their first class. */
+/** A user's own dashboard: the rows of the classes they own; zeros before their first class. */
 export class GetDashboardQuery extends Query<DashboardDto> {
   constructor(readonly userId: string) {
     super();
@@ -16,21 +16,10 @@ export class GetDashboardHandler implements IQueryHandler<GetDashboardQuery> {
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ userId }: GetDashboardQuery): Promise<DashboardDto> {
-    const row = (await this.dataSource.getRepository(TeacherDashboard).findOneBy({ userId })) ?? teacherDashboardProjector.initial(userId);
+    const classes = await this.dataSource.getRepository(DashboardClass).find({ where: { ownerId: userId }, order: { classId: 'ASC' } });
     return {
-      totalClasses: row.totalClasses,
-      totalStudents: row.totalStudents,
-      totalAssignments: row.totalAssignments,
-      totalSubmissions: row.totalSubmissions,
-      pendingSubmissions: row.pendingSubmissions,
-      classes: ownedClasses(row).map(({ classId, students, assignments, submissions, pending, archived }) => ({
-        classId,
-        students,
-        assignments: assignments ?? 0,
-        submissions: submissions ?? 0,
-        pending: pending ?? 0,
-        archived,
-      })),
+      ...dashboardTotals(classes),
+      classes: classes.map(({ classId, students, assignments, submissions, pending, archived }) => ({ classId, students, assignments, submissions, pending, archived })),
     };
   }
 }
