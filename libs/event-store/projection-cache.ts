@@ -15,9 +15,10 @@ interface Entry extends CachedRow {
  * The read-model rows this process wrote last, so the next command on the same row can evolve it
  * without reading it first and write it in the same exchange as its events (a compare-and-swap on
  * the row version: a stale entry fails the command, which is retried through the locking path).
- * Bounded (least recently used rows leave first: 5,000 rows is a district's active teachers and
- * assignments, a few tens of megabytes at most); a row that lost a swap is left out for a while,
- * so a row many writers share goes through the lock instead of failing over and over.
+ * Bounded (least recently used rows leave first: 20,000 rows is the classes and assignments a
+ * district's teachers are working on, a few tens of megabytes at most); a row that lost a swap is
+ * left out for a while, so a row many writers share goes through the lock instead of failing over
+ * and over.
  *
  * Entries also expire: xmin is a 32-bit transaction id, so a row could in principle carry the same
  * version again after billions of transactions (or after the database is restored from a backup
@@ -28,7 +29,7 @@ export class ProjectionCache {
   private readonly contendedUntil = new Map<string, number>();
 
   constructor(
-    private readonly capacity = 5_000,
+    private readonly capacity = 20_000,
     private readonly contentionMs = 5_000,
     private readonly now: () => number = Date.now,
     private readonly maxAgeMs = 10 * 60_000,
