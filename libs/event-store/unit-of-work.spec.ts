@@ -99,7 +99,8 @@ describe('UnitOfWork read-model writes', () => {
 
   async function storedFor(key: string): Promise<StoredEvent[]> {
     const rows: ActivityLogRow[] = await dataSource.query(
-      `SELECT ${STORED_EVENT_COLUMNS} FROM activity_logs WHERE event_type = $1 AND metadata->>'key' = $2 ORDER BY position`,
+      // Qualified: a bare position would sort by the select list's text alias ('10000' < '9999').
+      `SELECT ${STORED_EVENT_COLUMNS} FROM activity_logs a WHERE a.event_type = $1 AND a.metadata->>'key' = $2 ORDER BY a.position`,
       [Counted.type, key],
     );
     return rows.map(toStoredEvent);
@@ -247,7 +248,7 @@ describe('UnitOfWork read-model writes', () => {
     // A server that never saw the row believes the event begins it: its insert fails, and the retry locks and counts once.
     expect(await begin(new UnitOfWork(dataSource, registry, eventBus))).toBe(2);
     expect([batches.mock.calls.length, commits.mock.calls.length]).toEqual([1, 3]);
-    const events = await dataSource.query(`SELECT (metadata->>'n')::int AS n FROM activity_logs WHERE event_type = $1 AND metadata->>'key' = $2 ORDER BY position`, [Begun.type, key]);
+    const events = await dataSource.query(`SELECT (a.metadata->>'n')::int AS n FROM activity_logs a WHERE a.event_type = $1 AND a.metadata->>'key' = $2 ORDER BY a.position`, [Begun.type, key]);
     const [second] = await dataSource.query(`SELECT count, "order" FROM ${BEGUN_TABLE} WHERE key = $1`, [key]);
     expect(second).toEqual({ count: 2, order: events.map((event: { n: number }) => event.n) });
     expect(events).toHaveLength(2);
