@@ -134,20 +134,16 @@ class ProjectionSql {
     const valueColumns = this.valueColumns();
     let text = this.texts.get('swap');
     if (!text) {
-      const table = quote(this.projector.table);
       const sets = valueColumns.map((column, index) => `${quote(column.databaseName)} = $${index + 1}`).join(', ');
       const last = valueColumns.length;
-      text = `WITH written AS (
-                UPDATE ${table} SET ${sets} WHERE ${quote(this.projector.keyColumn)} = $${last + 1} AND xmin = $${last + 2}::xid
-                RETURNING ${this.swapReturning()}
-              ), checked AS (SELECT handmark_expect_rows((SELECT count(*) FROM written), 1) AS ok)
-              SELECT written.* FROM checked LEFT JOIN written ON checked.ok`;
+      text = expectingOneRow(
+        `UPDATE ${quote(this.projector.table)} SET ${sets} WHERE ${quote(this.projector.keyColumn)} = $${last + 1} AND xmin = $${last + 2}::xid
+         RETURNING ${this.swapReturning()}`,
+      );
       this.texts.set('swap', text);
     }
-    const driver = this.manager.connection.driver;
     const keyColumn = this.columns.find((column) => column.databaseName === this.projector.keyColumn)!;
-    const values = [...valueColumns, keyColumn].map((column) => driver.preparePersistentValue(column.getEntityValue(row), column));
-    return { text, values: [...values, xmin] };
+    return { text, values: [...this.valuesOf(row, [...valueColumns, keyColumn]), xmin] };
   }
 
   /**
@@ -156,24 +152,12 @@ class ProjectionSql {
    * and answers like `swap`.
    */
   create(row: ObjectLiteral): Statement {
-    let text = this.texts.get('create');
-    if (!text) {
-      const columns = this.columns.map((column) => quote(column.databaseName)).join(', ');
-      const placeholders = this.columns.map((_, index) => `$${index + 1}`).join(', ');
-      text = `WITH written AS (
-                INSERT INTO ${quote(this.projector.table)} (${columns}) VALUES (${placeholders})
-                ON CONFLICT (${quote(this.projector.keyColumn)}) DO NOTHING
-                RETURNING ${this.swapReturning()}
-              ), checked AS (SELECT handmark_expect_rows((SELECT count(*) FROM written), 1) AS ok)
-              SELECT written.* FROM checked LEFT JOIN written ON checked.ok`;
-      this.texts.set('create', text);
-    }
-    const driver = this.manager.connection.driver;
-    return { text, values: this.columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column)) };
+    return this.insert('begin', [row], `ON CONFLICT (${quote(this.projector.keyColumn)}) DO NOTHING RETURNING ${this.swapReturning()}`, expectingOneRow);
   }
 
   /** The row a swap or create stored: the evolved row with the read-back columns as the database returned them. */
   swapped(evolved: ObjectLiteral, raw: ObjectLiteral): CachedRow {
+    if (this.readBack.length === 0) return { row: evolved, xmin: String(raw[ROW_VERSION]) };
     const row = { ...evolved };
     const driver = this.manager.connection.driver;
     for (const column of this.readBack) column.setEntityValue(row, driver.prepareHydratedValue(raw[column.databaseName], column));
@@ -189,18 +173,22 @@ class ProjectionSql {
     return this.columns.filter((column) => column.databaseName !== this.projector.keyColumn);
   }
 
-  private insert(kind: string, rows: readonly ObjectLiteral[], tail: string): Statement {
+  private insert(kind: string, rows: readonly ObjectLiteral[], tail: string, wrap: (statement: string) => string = (statement) => statement): Statement {
     const width = this.columns.length;
     const cacheKey = `${kind}/${rows.length}`;
     let text = this.texts.get(cacheKey);
     if (!text) {
       const tuples = rows.map((_, r) => `(${this.columns.map((_, c) => `$${r * width + c + 1}`).join(', ')})`);
-      text = `INSERT INTO ${quote(this.projector.table)} (${this.columns.map((column) => quote(column.databaseName)).join(', ')}) VALUES ${tuples.join(', ')} ${tail}`;
+      text = wrap(`INSERT INTO ${quote(this.projector.table)} (${this.columns.map((column) => quote(column.databaseName)).join(', ')}) VALUES ${tuples.join(', ')} ${tail}`);
       this.texts.set(cacheKey, text);
     }
+    return { text, values: rows.flatMap((row) => this.valuesOf(row, this.columns)) };
+  }
+
+  /** The row's values for `columns`, as the driver sends them. */
+  private valuesOf(row: ObjectLiteral, columns: readonly ColumnMetadata[]): unknown[] {
     const driver = this.manager.connection.driver;
-    const values = rows.flatMap((row) => this.columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column)));
-    return { text, values };
+    return columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column));
   }
 }
 
@@ -210,6 +198,16 @@ class ProjectionSql {
  * rounded to its scale, timestamps, bigint read back as text, a transformer) is read back.
  */
 const EXACT_COLUMN_TYPES = new Set(['integer', 'int', 'int4', 'smallint', 'int2', 'text', 'varchar', 'character varying', 'uuid', 'boolean', 'bool', 'jsonb', 'json']);
+
+/**
+ * Wraps a write that must change exactly one row (RETURNING its answer) so that anything else
+ * fails the whole command with STALE_PROJECTION_ROW (handmark_expect_rows).
+ */
+function expectingOneRow(write: string): string {
+  return `WITH written AS (${write}),
+          checked AS (SELECT handmark_expect_rows((SELECT count(*) FROM written), 1) AS ok)
+          SELECT written.* FROM checked LEFT JOIN written ON checked.ok`;
+}
 
 /** The row version travels with every projection row the write path reads back. */
 export const ROW_VERSION = 'handmark_xmin';

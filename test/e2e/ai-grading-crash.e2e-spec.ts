@@ -1,40 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AnthropicFake, reply } from '../fakes/anthropic-fake-server.js';
 import { activeAssignment, createAiGradingApp, gradeReply, marker, requestText, scriptByMarker, submissionEvents, until, uploadMarkedEssay, waitForStatus } from '../factories/ai-grading.js';
 import { gradeRow } from '../factories/grading.js';
+import { printed, type ServerProcess, startEntry, stopServer } from '../factories/server-process.js';
 import { signIn } from '../factories/users.js';
 import type { TestApp } from '../setup/create-test-app.js';
 import { testDatabaseUrl } from '../setup/test-database.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-interface Worker {
-  process: ChildProcess;
-  output(): string;
-  exited: Promise<unknown>;
-}
-
-/** `npm run worker` (src/worker.ts, run from source) on the test database and the test's storage. */
-function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ['--import', './test/setup/typescript-register.mjs', 'src/worker.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  return { process: child, output: () => output, exited: once(child, 'exit') };
-}
-
-async function running(worker: Worker): Promise<void> {
-  await until(() => worker.output().includes('HandMark worker is running') || worker.process.exitCode !== null, 40_000, 'the worker start').catch(() => undefined);
-  if (!worker.output().includes('HandMark worker is running')) throw new Error(`the worker did not start:\n${worker.output()}`);
-}
 
 /**
  * A grading worker is killed (SIGKILL) while Claude is answering its job. The job comes back to
@@ -44,7 +15,7 @@ async function running(worker: Worker): Promise<void> {
 describe('a grading worker killed in the middle of a job', () => {
   let fake: AnthropicFake;
   let t: TestApp & { storageDir: string };
-  const workers: Worker[] = [];
+  const workers: ServerProcess[] = [];
 
   beforeAll(async () => {
     fake = await AnthropicFake.start();
@@ -52,8 +23,7 @@ describe('a grading worker killed in the middle of a job', () => {
     t = await createAiGradingApp(fake, { AI_WORKER_IN_PROCESS: 'false' });
   });
   afterAll(async () => {
-    for (const worker of workers) if (worker.process.exitCode === null && worker.process.signalCode === null) worker.process.kill('SIGKILL');
-    await Promise.all(workers.map((worker) => worker.exited));
+    await Promise.all(workers.map((worker) => stopServer(worker)));
     await t?.close();
     await fake?.stop();
   });
@@ -76,17 +46,17 @@ describe('a grading worker killed in the middle of a job', () => {
     const submission = await uploadMarkedEssay(teacher, setup.assignmentId, ref);
     const requestsFor = () => fake.messageRequests.filter((request) => requestText(request).includes(ref));
 
-    const first = startWorker(env);
+    // `npm run worker` (src/worker.ts, from source) on the test database and the test's storage.
+    const first = startEntry('src/worker.ts', env);
     workers.push(first);
-    await running(first);
+    await printed(first, 'HandMark worker is running', 40_000);
     await until(() => requestsFor().length === 1, 20_000, 'the first worker calling Claude');
     expect((await waitForStatus(t.dataSource, submission.id, ['grading'])).status).toBe('grading');
-    first.process.kill('SIGKILL');
-    await first.exited;
+    await stopServer(first);
 
-    const second = startWorker(env);
+    const second = startEntry('src/worker.ts', env);
     workers.push(second);
-    await running(second);
+    await printed(second, 'HandMark worker is running', 40_000);
     await waitForStatus(t.dataSource, submission.id, ['graded'], 60_000);
 
     expect(requestsFor()).toHaveLength(2);

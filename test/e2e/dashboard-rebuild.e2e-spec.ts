@@ -5,6 +5,7 @@ import { rebuildProjections } from '../../libs/event-store/rebuild.js';
 import { projectors } from '../../src/projectors.js';
 import { loggedEvents } from '../factories/events.js';
 import { oneRosterZip, sampleDistrict } from '../factories/oneroster.js';
+import { seededRandom } from '../factories/seeded-random.js';
 import { type SignedInUser, signIn } from '../factories/users.js';
 import { createTestApp, type TestApp } from '../setup/create-test-app.js';
 
@@ -249,7 +250,7 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
   describe('random command sequences', () => {
     for (const seed of [11, 42, 2026]) {
       it(`keeps live == rebuild == seed view after 30 random commands for two teachers (seed ${seed})`, async () => {
-        const random = mulberry32(seed);
+        const random = seededRandom(seed);
         const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
         const teachers = [await signIn(t), await signIn(t)];
         const state = new Map(teachers.map((teacher) => [teacher.id, { active: new Map<string, string[]>() }]));
@@ -294,14 +295,3 @@ describe('teacher dashboard: projected live, served by GET /api/dashboard, rebui
     }
   });
 });
-
-/** A small seeded PRNG, so a failing sequence can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

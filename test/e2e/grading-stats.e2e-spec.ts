@@ -6,6 +6,7 @@ import { rebuildProjections } from '../../libs/event-store/rebuild.js';
 import { ChangeSubmissionStatusCommand } from '../../src/modules/grading/commands/change-submission-status.command.js';
 import { projectors } from '../../src/projectors.js';
 import { createGradingApp, gradingSetup, type GradingSetup, mathScores, proposeGrade, statsRow, uploadEssay } from '../factories/grading.js';
+import { seededRandom } from '../factories/seeded-random.js';
 import { type SignedInUser, signIn } from '../factories/users.js';
 import type { TestApp } from '../setup/create-test-app.js';
 
@@ -184,7 +185,7 @@ describe('assignment statistics: projected live, served by GET /api/assignments/
   describe('random command sequences', () => {
     for (const seed of [7, 99, 2027]) {
       it(`keeps stats == seed view == base tables == rebuild, and dashboard == corrected view, after 36 random commands on two assignments (seed ${seed})`, async () => {
-        const random = mulberry32(seed);
+        const random = seededRandom(seed);
         const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
         const teacher = await signIn(t);
         const setup: GradingSetup = await gradingSetup(teacher, ['Ava Lee', 'Ben Ortiz']);
@@ -287,14 +288,3 @@ describe('assignment statistics: projected live, served by GET /api/assignments/
     }
   });
 });
-
-/** A small seeded PRNG, so a failing sequence can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -16,7 +16,12 @@ export interface ServerProcess {
 
 /** Runs src/main.ts with only the given environment (plus PATH), as `npm start` runs the built dist/src/main.js. */
 export function startServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', './test/setup/typescript-register.mjs', 'src/main.ts'], {
+  return startEntry('src/main.ts', env);
+}
+
+/** Runs a TypeScript entry point (src/main.ts, src/worker.ts) from source with only the given environment (plus PATH). */
+export function startEntry(entry: string, env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--import', './test/setup/typescript-register.mjs', entry], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,12 +34,17 @@ export function startServer(env: Record<string, string>): ServerProcess {
 }
 
 /** Resolves once the server says it is listening; throws with its output when it exits or takes longer than `limitMs`. */
-export async function listening(server: ServerProcess, limitMs = 30_000): Promise<void> {
+export function listening(server: ServerProcess, limitMs = 30_000): Promise<void> {
+  return printed(server, 'HandMark is listening', limitMs);
+}
+
+/** Resolves once the process has printed `text`; throws with its output when it exits or takes longer than `limitMs`. */
+export async function printed(server: ServerProcess, text: string, limitMs = 30_000): Promise<void> {
   for (const started = Date.now(); Date.now() - started < limitMs; await sleep(50)) {
-    if (server.output().includes('HandMark is listening')) return;
+    if (server.output().includes(text)) return;
     if (server.process.exitCode !== null) break;
   }
-  throw new Error(`the server did not start:\n${server.output()}`);
+  throw new Error(`the process did not print "${text}":\n${server.output()}`);
 }
 
 /** Sends `signal` (SIGKILL unless told) and waits for the process to exit. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { storedEvent } from '../../../../test/factories/events.js';
+import { shuffle } from '../../../../test/factories/seeded-random.js';
 import type { EventDefinition, StoredEvent } from '../../../../libs/event-store/event.js';
 import { keysOf } from '../../../../libs/event-store/projector.js';
 import { AssignmentCreated } from '../../assignments/assignments.events.js';
@@ -147,21 +148,4 @@ function keepingClassStreams(shuffled: StoredEvent[], original: StoredEvent[]): 
   const ordered = original.filter((e) => e.streamType === 'class');
   let next = 0;
   return shuffled.map((e) => (e.streamType === 'class' ? ordered[next++] : e));
-}
-
-/** A deterministic Fisher-Yates shuffle (mulberry32), so a failure names a reproducible seed. */
-function shuffle<T>(items: T[], seed: number): T[] {
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { storedEvent } from '../../../../test/factories/events.js';
+import { seededRandom } from '../../../../test/factories/seeded-random.js';
 import type { EventDefinition, StoredEvent } from '../../../../libs/event-store/event.js';
 import { type SubmissionStatus, SubmissionStatusChanged, SubmissionUploaded } from '../../submissions/submissions.events.js';
 import type { AssignmentStats } from '../assignment-stats.entity.js';
@@ -145,13 +146,7 @@ describe('assignment stats projector', () => {
 
 /** Merges the sequences in a random (seeded) order that keeps each sequence's own order. */
 function interleave<T>(sequences: T[][], seed: number): T[] {
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   const queues = sequences.map((sequence) => [...sequence]);
   const merged: T[] = [];
   while (queues.some((queue) => queue.length > 0)) {
